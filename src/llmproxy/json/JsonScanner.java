@@ -1,0 +1,366 @@
+package llmproxy.json;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Validates a JSON document in one pass over its bytes, without building objects, and notes where the
+ * top-level {@code "model"} value sits and whether top-level {@code "stream"} is {@code true}. This lets
+ * the proxy rewrite the model surgically and forward every other byte unchanged. Iterative (no recursion),
+ * so hostile nesting cannot overflow the stack; strings are checked to be well-formed UTF-8.
+ */
+public final class JsonScanner {
+    private static final int MAX_DEPTH = 1000;
+    private static final int FIRST_MEMBER = 0;
+    private static final int NEXT_MEMBER = 1;
+    private static final int AFTER_VALUE = 2;
+    private static final int NO_KEY = 0;
+    private static final int MODEL_KEY = 1;
+    private static final int STREAM_KEY = 2;
+
+    private final byte[] in;
+    private final int end;
+    private int pos;
+    private int modelStart = -1;
+    private int modelEnd = -1;
+    private boolean modelNotString;
+    private boolean stream;
+
+    private JsonScanner(byte[] in, int length) {
+        this.in = in;
+        this.end = length;
+    }
+
+    /** Scans {@code body[0, length)}; throws {@link JsonException} when it is not a JSON object. */
+    public static JsonBody scan(byte[] body, int length) throws JsonException {
+        JsonScanner s = new JsonScanner(body, length);
+        s.document();
+        String model = null;
+        if (s.modelStart >= 0) {
+            model = decodeString(body, s.modelStart, s.modelEnd);
+        }
+        return new JsonBody(model, s.modelStart, s.modelEnd, s.modelNotString, s.stream);
+    }
+
+    private void document() throws JsonException {
+        skipWhitespace();
+        if (pos >= end) {
+            throw new JsonException("empty body: expected a JSON object");
+        }
+        if (in[pos] != '{') {
+            throw new JsonException("expected a JSON object at offset " + pos);
+        }
+        // containers[d] is '{' or '[' for the open container at depth d.
+        byte[] containers = new byte[MAX_DEPTH];
+        int depth = 0;
+        int state = FIRST_MEMBER;
+        containers[depth++] = '{';
+        pos++;
+        while (true) {
+            skipWhitespace();
+            if (state == AFTER_VALUE && depth == 0) {
+                break;
+            }
+            if (pos >= end) {
+                throw error("unexpected end of input");
+            }
+            byte open = containers[depth - 1];
+            byte close = open == '{' ? (byte) '}' : (byte) ']';
+            byte c = in[pos];
+            if (state == AFTER_VALUE) {
+                if (c == ',') {
+                    state = NEXT_MEMBER;
+                } else if (c == close) {
+                    depth--;
+                } else {
+                    throw error(open == '{' ? "expected ',' or '}'" : "expected ',' or ']'");
+                }
+                pos++;
+                continue;
+            }
+            if (c == close && state == FIRST_MEMBER) {
+                pos++;
+                depth--;
+                state = AFTER_VALUE;
+                continue;
+            }
+            int keyKind = NO_KEY;
+            if (open == '{') {
+                if (c != '"') {
+                    throw error("expected a string key");
+                }
+                int keyStart = pos;
+                string();
+                if (depth == 1) {
+                    keyKind = keyKind(keyStart + 1, pos - 1);
+                }
+                skipWhitespace();
+                expect(':');
+                skipWhitespace();
+                if (pos >= end) {
+                    throw error("unexpected end of input");
+                }
+                c = in[pos];
+            }
+            if (c == '{' || c == '[') {
+                if (keyKind == MODEL_KEY) {
+                    modelNotString = true;
+                    modelStart = -1;
+                }
+                if (depth == MAX_DEPTH) {
+                    throw error("nesting deeper than " + MAX_DEPTH);
+                }
+                containers[depth++] = c;
+                pos++;
+                state = FIRST_MEMBER;
+                continue;
+            }
+            int valueStart = pos;
+            scalar();
+            state = AFTER_VALUE;
+            if (keyKind == MODEL_KEY) {
+                if (in[valueStart] == '"') {
+                    modelStart = valueStart;
+                    modelEnd = pos;
+                    modelNotString = false;
+                } else {
+                    modelNotString = in[valueStart] != 'n'; // "model": null reads as absent
+                    modelStart = -1;
+                }
+            } else if (keyKind == STREAM_KEY) {
+                stream = in[valueStart] == 't';
+            }
+        }
+        if (pos != end) {
+            throw error("unexpected data after the JSON object");
+        }
+    }
+
+    private int keyKind(int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (in[i] == '\\') {
+                // An escaped key ("mod\u0065l") means "model" to the upstream's parser too.
+                return switch (decodeString(in, from - 1, to + 1)) {
+                    case "model" -> MODEL_KEY;
+                    case "stream" -> STREAM_KEY;
+                    default -> NO_KEY;
+                };
+            }
+        }
+        int n = to - from;
+        if (n == 5 && in[from] == 'm' && in[from + 1] == 'o' && in[from + 2] == 'd' && in[from + 3] == 'e'
+                && in[from + 4] == 'l') {
+            return MODEL_KEY;
+        }
+        if (n == 6 && in[from] == 's' && in[from + 1] == 't' && in[from + 2] == 'r' && in[from + 3] == 'e'
+                && in[from + 4] == 'a' && in[from + 5] == 'm') {
+            return STREAM_KEY;
+        }
+        return NO_KEY;
+    }
+
+    private void scalar() throws JsonException {
+        byte c = in[pos];
+        switch (c) {
+            case '"' -> string();
+            case 't' -> literal("true");
+            case 'f' -> literal("false");
+            case 'n' -> literal("null");
+            default -> {
+                if (c == '-' || (c >= '0' && c <= '9')) {
+                    number();
+                } else {
+                    throw error("expected a value");
+                }
+            }
+        }
+    }
+
+    private void literal(String word) throws JsonException {
+        int n = word.length();
+        if (end - pos < n) {
+            throw error("expected '" + word + "'");
+        }
+        for (int i = 0; i < n; i++) {
+            if (in[pos + i] != word.charAt(i)) {
+                throw error("expected '" + word + "'");
+            }
+        }
+        pos += n;
+    }
+
+    private void number() throws JsonException {
+        if (in[pos] == '-') {
+            pos++;
+        }
+        if (pos < end && in[pos] == '0') {
+            pos++;
+        } else if (!digits()) {
+            throw error("expected a digit");
+        }
+        if (pos < end && in[pos] == '.') {
+            pos++;
+            if (!digits()) {
+                throw error("expected a digit after '.'");
+            }
+        }
+        if (pos < end && (in[pos] == 'e' || in[pos] == 'E')) {
+            pos++;
+            if (pos < end && (in[pos] == '+' || in[pos] == '-')) {
+                pos++;
+            }
+            if (!digits()) {
+                throw error("expected a digit in the exponent");
+            }
+        }
+    }
+
+    private boolean digits() {
+        int start = pos;
+        while (pos < end && in[pos] >= '0' && in[pos] <= '9') {
+            pos++;
+        }
+        return pos > start;
+    }
+
+    /** Consumes a string starting at the opening quote, checking escapes and UTF-8. */
+    private void string() throws JsonException {
+        pos++;
+        while (true) {
+            if (pos >= end) {
+                throw error("unterminated string");
+            }
+            int b = in[pos] & 0xff;
+            if (b == '"') {
+                pos++;
+                return;
+            }
+            if (b == '\\') {
+                escape();
+            } else if (b < 0x20) {
+                throw error("control character in string");
+            } else if (b < 0x80) {
+                pos++;
+            } else {
+                utf8(b);
+            }
+        }
+    }
+
+    private void escape() throws JsonException {
+        if (pos + 1 >= end) {
+            throw error("unterminated string");
+        }
+        byte e = in[pos + 1];
+        switch (e) {
+            case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> pos += 2;
+            case 'u' -> {
+                if (end - pos < 6) {
+                    throw error("bad \\u escape");
+                }
+                for (int i = 2; i < 6; i++) {
+                    if (Character.digit(in[pos + i], 16) < 0) {
+                        throw error("bad \\u escape");
+                    }
+                }
+                pos += 6;
+            }
+            default -> throw error("bad escape");
+        }
+    }
+
+    private void utf8(int b) throws JsonException {
+        int extra;
+        int min;
+        if (b >= 0xc2 && b <= 0xdf) {
+            extra = 1;
+            min = 0x80;
+        } else if (b >= 0xe0 && b <= 0xef) {
+            extra = 2;
+            min = 0x800;
+        } else if (b >= 0xf0 && b <= 0xf4) {
+            extra = 3;
+            min = 0x10000;
+        } else {
+            throw error("invalid UTF-8");
+        }
+        if (end - pos <= extra) {
+            throw error("invalid UTF-8");
+        }
+        int cp = b & (0x3f >> extra);
+        for (int i = 1; i <= extra; i++) {
+            int c = in[pos + i] & 0xff;
+            if ((c & 0xc0) != 0x80) {
+                throw error("invalid UTF-8");
+            }
+            cp = (cp << 6) | (c & 0x3f);
+        }
+        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+            throw error("invalid UTF-8");
+        }
+        pos += extra + 1;
+    }
+
+    private void expect(char c) throws JsonException {
+        if (pos >= end || in[pos] != c) {
+            throw error("expected '" + c + "'");
+        }
+        pos++;
+    }
+
+    private void skipWhitespace() {
+        while (pos < end) {
+            byte c = in[pos];
+            if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+                return;
+            }
+            pos++;
+        }
+    }
+
+    private JsonException error(String what) {
+        return new JsonException(what + " at offset " + pos);
+    }
+
+    /** Decodes the JSON string token {@code in[from, to)} (quotes included); input already validated. */
+    static String decodeString(byte[] in, int from, int to) {
+        int start = from + 1;
+        int stop = to - 1;
+        boolean escaped = false;
+        for (int i = start; i < stop; i++) {
+            if (in[i] == '\\') {
+                escaped = true;
+                break;
+            }
+        }
+        if (!escaped) {
+            return new String(in, start, stop - start, StandardCharsets.UTF_8);
+        }
+        StringBuilder sb = new StringBuilder(stop - start);
+        int i = start;
+        while (i < stop) {
+            int runStart = i;
+            while (i < stop && in[i] != '\\') {
+                i++;
+            }
+            sb.append(new String(in, runStart, i - runStart, StandardCharsets.UTF_8));
+            if (i >= stop) {
+                break;
+            }
+            byte e = in[i + 1];
+            switch (e) {
+                case 'b' -> sb.append('\b');
+                case 'f' -> sb.append('\f');
+                case 'n' -> sb.append('\n');
+                case 'r' -> sb.append('\r');
+                case 't' -> sb.append('\t');
+                case 'u' -> {
+                    sb.append((char) Integer.parseInt(new String(in, i + 2, 4, StandardCharsets.US_ASCII), 16));
+                    i += 4;
+                }
+                default -> sb.append((char) e);
+            }
+            i += 2;
+        }
+        return sb.toString();
+    }
+}

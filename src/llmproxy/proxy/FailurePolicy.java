@@ -1,0 +1,109 @@
+package llmproxy.proxy;
+
+import llmproxy.config.Detection;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpHeaders;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.InflaterInputStream;
+
+/**
+ * Decides, for one failed attempt, whether to try the next candidate and how long to cool the
+ * backend+model down. Status 400/404/413/422 describe the request, not the backend, so they fall back
+ * without a cooldown unless an error pattern matched.
+ */
+final class FailurePolicy {
+    /** What to do after an attempt: fall back or not, and the cooldown in millis (0 = none). */
+    record Decision(boolean fallback, long cooldownMillis, String why) {
+    }
+
+    private static final int MAX_DECODED = 1 << 20;
+
+    private FailurePolicy() {
+        throw new AssertionError();
+    }
+
+    static Decision decide(Outcome failure, Detection detection, long cooldownMillis, long nowMillis) {
+        return switch (failure) {
+            case Outcome.Transport t -> new Decision(true, cooldownMillis, t.reason());
+            case Outcome.HttpError e -> decideHttp(e, detection, cooldownMillis, nowMillis);
+            case Outcome.Success s -> new Decision(false, 0, "success");
+        };
+    }
+
+    private static Decision decideHttp(Outcome.HttpError e, Detection detection, long cooldownMillis, long nowMillis) {
+        String pattern = matchPattern(e, detection);
+        boolean statusMatch = detection.matchesStatus(e.status());
+        if (pattern == null && !statusMatch) {
+            return new Decision(false, 0, "status " + e.status() + " not in error_codes");
+        }
+        String why = pattern != null ? "status " + e.status() + ", body matched \"" + pattern + "\"" : "status " + e.status();
+        int s = e.status();
+        if (pattern == null && (s == 400 || s == 404 || s == 413 || s == 422)) {
+            return new Decision(true, 0, why + " (request error: no cooldown)");
+        }
+        long cooldown = cooldownMillis;
+        if (s == 429 || s == 503) {
+            long retryAfter = retryAfterMillis(e.headers(), nowMillis);
+            if (retryAfter > 0) {
+                cooldown = retryAfter;
+            }
+        }
+        return new Decision(true, cooldown, why);
+    }
+
+    private static String matchPattern(Outcome.HttpError e, Detection detection) {
+        if (detection.errorPatterns().isEmpty() || e.body().length == 0) {
+            return null;
+        }
+        String text = decode(e.body(), e.headers().firstValue("content-encoding").orElse(""))
+                .toLowerCase(Locale.ROOT);
+        for (String p : detection.errorPatterns()) {
+            if (text.contains(p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** The body as text, un-gzipped/inflated when so encoded; undecodable bytes are read as they are. */
+    static String decode(byte[] body, String encoding) {
+        String enc = encoding.trim().toLowerCase(Locale.ROOT);
+        if (enc.equals("gzip") || enc.equals("x-gzip") || enc.equals("deflate")) {
+            try (InputStream in = enc.equals("deflate")
+                    ? new InflaterInputStream(new ByteArrayInputStream(body))
+                    : new GZIPInputStream(new ByteArrayInputStream(body))) {
+                return new String(in.readNBytes(MAX_DECODED), StandardCharsets.UTF_8);
+            } catch (IOException truncatedOrNotCompressed) {
+                // Fall through: match on the raw bytes.
+            }
+        }
+        return new String(body, StandardCharsets.UTF_8);
+    }
+
+    /** Retry-After as delta-seconds or an HTTP date; 0 when absent or unreadable. */
+    static long retryAfterMillis(HttpHeaders headers, long nowMillis) {
+        String v = headers.firstValue("retry-after").orElse("").trim();
+        if (v.isEmpty()) {
+            return 0;
+        }
+        try {
+            long seconds = Long.parseLong(v);
+            return seconds > 0 ? Duration.ofSeconds(Math.min(seconds, 86_400)).toMillis() : 0;
+        } catch (NumberFormatException notSeconds) {
+            try {
+                long at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
+                return Math.max(0, Math.min(at - nowMillis, 86_400_000L));
+            } catch (RuntimeException notADate) {
+                return 0;
+            }
+        }
+    }
+}

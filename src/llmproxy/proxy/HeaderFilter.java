@@ -1,0 +1,108 @@
+package llmproxy.proxy;
+
+import com.sun.net.httpserver.Headers;
+
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Which headers cross the proxy, in each direction. Hop-by-hop headers describe one connection, not
+ * the message; the client's credentials belong to the proxy; the HttpClient refuses to send a few
+ * headers it manages itself.
+ */
+final class HeaderFilter {
+    private static final Set<String> HOP_BY_HOP = caseInsensitive("connection", "keep-alive", "proxy-authenticate",
+            "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade");
+
+    /** Never forwarded upstream: hop-by-hop, the client's credentials, and what HttpClient sets itself. */
+    private static final Set<String> REQUEST_DROP = union(HOP_BY_HOP, caseInsensitive("host", "content-length",
+            "expect", "authorization", "x-api-key", "api-key", "http2-settings", "x-request-id"));
+
+    /** Never relayed to the client: hop-by-hop, and what HttpServer sets itself. */
+    private static final Set<String> RESPONSE_DROP = union(HOP_BY_HOP, caseInsensitive("content-length", "date"));
+
+    /** What a failed attempt's answer keeps when it is relayed as the final error. */
+    private static final Set<String> ERROR_KEEP = caseInsensitive("content-type", "content-encoding", "retry-after",
+            "x-request-id", "request-id", "x-ratelimit-limit-requests", "x-ratelimit-limit-tokens",
+            "x-ratelimit-remaining-requests", "x-ratelimit-remaining-tokens", "x-ratelimit-reset-requests",
+            "x-ratelimit-reset-tokens", "anthropic-ratelimit-requests-limit", "anthropic-ratelimit-requests-remaining",
+            "anthropic-ratelimit-requests-reset", "anthropic-ratelimit-tokens-limit",
+            "anthropic-ratelimit-tokens-remaining", "anthropic-ratelimit-tokens-reset");
+
+    private HeaderFilter() {
+        throw new AssertionError();
+    }
+
+    /** Copies the client's request headers that may reach a backend. */
+    static void copyRequestHeaders(Headers from, HttpRequest.Builder to) {
+        Set<String> named = connectionTokens(from.get("Connection"));
+        for (Map.Entry<String, List<String>> e : from.entrySet()) {
+            String name = e.getKey();
+            if (REQUEST_DROP.contains(name) || (named != null && named.contains(name))) {
+                continue;
+            }
+            for (String value : e.getValue()) {
+                try {
+                    to.header(name, value);
+                } catch (IllegalArgumentException restricted) {
+                    // A header the HttpClient manages or refuses (e.g. invalid chars): not ours to send.
+                }
+            }
+        }
+    }
+
+    /** Copies a success response's headers to the client. */
+    static void copyResponseHeaders(HttpHeaders from, Headers to) {
+        Set<String> named = connectionTokens(from.allValues("connection"));
+        for (Map.Entry<String, List<String>> e : from.map().entrySet()) {
+            String name = e.getKey();
+            if (name.startsWith(":") || RESPONSE_DROP.contains(name) || (named != null && named.contains(name))) {
+                continue;
+            }
+            to.put(name, e.getValue());
+        }
+    }
+
+    /** Copies only the safe headers of a failed attempt that becomes the final answer. */
+    static void copyErrorHeaders(HttpHeaders from, Headers to) {
+        for (Map.Entry<String, List<String>> e : from.map().entrySet()) {
+            if (ERROR_KEEP.contains(e.getKey())) {
+                to.put(e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    private static Set<String> connectionTokens(List<String> values) {
+        if (values == null || values.isEmpty()) {
+            return null;
+        }
+        Set<String> tokens = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        for (String v : values) {
+            for (String t : v.split(",")) {
+                String token = t.trim();
+                if (!token.isEmpty()) {
+                    tokens.add(token.toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        return tokens;
+    }
+
+    private static Set<String> caseInsensitive(String... names) {
+        Set<String> s = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        s.addAll(List.of(names));
+        return s;
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> s = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        s.addAll(a);
+        s.addAll(b);
+        return s;
+    }
+}

@@ -1,0 +1,106 @@
+package llmproxy.proxy;
+
+import com.sun.net.httpserver.HttpExchange;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * Copies a successful upstream response to the client as it arrives: every network read is written
+ * and flushed at once, so SSE events reach the client live and nothing is held back or re-framed.
+ */
+final class Relay {
+    /** How a relay ended. */
+    enum End { COMPLETE, UPSTREAM_BROKE, CLIENT_GONE }
+
+    /** The end, a reason when it broke, and when the first body byte went out (0 when none did). */
+    record Result(End end, String reason, long firstByteNanos) {
+    }
+
+    private Relay() {
+        throw new AssertionError();
+    }
+
+    static Result relay(HttpExchange exchange, HttpResponse<UpstreamBody> response, boolean requestedStream,
+                        long idleNanos) {
+        UpstreamBody body = response.body();
+        int status = response.statusCode();
+        boolean eventStream = isEventStream(response);
+        HeaderFilter.copyResponseHeaders(response.headers(), exchange.getResponseHeaders());
+        long length = responseLength(exchange, response, status, eventStream || requestedStream);
+        try {
+            exchange.sendResponseHeaders(status, length);
+        } catch (IOException e) {
+            body.close();
+            return new Result(End.CLIENT_GONE, e.getMessage(), 0);
+        }
+        OutputStream out = exchange.getResponseBody();
+        long firstByte = 0;
+        while (true) {
+            List<ByteBuffer> batch;
+            try {
+                batch = body.next(idleNanos);
+            } catch (IOException e) {
+                body.close();
+                return new Result(End.UPSTREAM_BROKE, UpstreamClient.describe(e), firstByte);
+            }
+            if (batch == null) {
+                try {
+                    out.flush();
+                } catch (IOException e) {
+                    return new Result(End.CLIENT_GONE, e.getMessage(), firstByte);
+                }
+                return new Result(End.COMPLETE, null, firstByte);
+            }
+            if (length == -1) {
+                continue; // HEAD, 204, 304: the client expects no body.
+            }
+            try {
+                for (ByteBuffer b : batch) {
+                    int n = b.remaining();
+                    if (n == 0) {
+                        continue;
+                    }
+                    if (b.hasArray()) {
+                        out.write(b.array(), b.arrayOffset() + b.position(), n);
+                    } else {
+                        byte[] copy = new byte[n];
+                        b.get(copy);
+                        out.write(copy);
+                    }
+                }
+                out.flush();
+                if (firstByte == 0) {
+                    firstByte = System.nanoTime();
+                }
+            } catch (IOException e) {
+                body.close();
+                return new Result(End.CLIENT_GONE, e.getMessage(), firstByte);
+            }
+        }
+    }
+
+    static boolean isEventStream(HttpResponse<?> response) {
+        String ct = response.headers().firstValue("content-type").orElse("");
+        return ct.regionMatches(true, 0, "text/event-stream", 0, 17);
+    }
+
+    /** -1: no body; 0: chunked, flushed as it comes; n: the upstream's own Content-Length. */
+    private static long responseLength(HttpExchange exchange, HttpResponse<?> response, int status, boolean streaming) {
+        if (exchange.getRequestMethod().equals("HEAD") || status == 204 || status == 304) {
+            return -1;
+        }
+        if (streaming) {
+            return 0;
+        }
+        OptionalLong declared = response.headers().firstValueAsLong("content-length");
+        if (declared.isPresent()) {
+            return declared.getAsLong() > 0 ? declared.getAsLong() : -1;
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,122 @@
+package llmproxy.proxy;
+
+import com.sun.net.httpserver.Headers;
+import llmproxy.config.Backend;
+
+import javax.net.ssl.SSLException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Sends one attempt to one backend with the shared {@link HttpClient} and classifies the answer.
+ * The response-header timeout is enforced here, not with {@code HttpRequest.timeout()}, because newer
+ * JDKs apply that timeout to the whole body too, which would cut long streams.
+ */
+public final class UpstreamClient {
+    /** Error bodies are read only this far, for detection and for relaying. */
+    static final int ERROR_BODY_CAP = 1 << 20;
+
+    private final HttpClient http;
+
+    public UpstreamClient(HttpClient http) {
+        this.http = http;
+    }
+
+    /** What to send: the target, the client's method and headers, the (rewritten) body and the credential. */
+    record Attempt(URI uri, String method, Headers clientHeaders, byte[] body, Backend backend, boolean useXApiKey,
+                   String requestId) {
+    }
+
+    Outcome send(Attempt a, long headerTimeoutNanos, long idleNanos) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(a.uri())
+                .method(a.method(), HttpRequest.BodyPublishers.ofByteArray(a.body()));
+        if ("http".equalsIgnoreCase(a.uri().getScheme())) {
+            // Plaintext HTTP/2 means an Upgrade dance many servers get wrong; TLS negotiates h2 via ALPN.
+            b.version(HttpClient.Version.HTTP_1_1);
+        }
+        HeaderFilter.copyRequestHeaders(a.clientHeaders(), b);
+        if (a.backend().apiKey().isSet()) {
+            String key = a.backend().apiKey().value();
+            if (a.useXApiKey()) {
+                b.header("x-api-key", key);
+            } else {
+                b.header("Authorization", "Bearer " + key);
+            }
+        }
+        b.header("X-Request-ID", a.requestId());
+        CompletableFuture<HttpResponse<UpstreamBody>> future = http.sendAsync(b.build(), info -> new UpstreamBody());
+        HttpResponse<UpstreamBody> response;
+        try {
+            response = future.get(headerTimeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            cancel(future);
+            return new Outcome.Transport("no response headers within "
+                    + TimeUnit.NANOSECONDS.toSeconds(headerTimeoutNanos) + "s");
+        } catch (ExecutionException e) {
+            return new Outcome.Transport(describe(e.getCause()));
+        } catch (InterruptedException e) {
+            cancel(future);
+            Thread.currentThread().interrupt();
+            return new Outcome.Transport("interrupted");
+        }
+        int status = response.statusCode();
+        if (status < 400) {
+            return new Outcome.Success(response);
+        }
+        UpstreamBody body = response.body();
+        byte[] bytes;
+        try {
+            bytes = body.readAtMost(ERROR_BODY_CAP, idleNanos);
+        } catch (IOException partial) {
+            bytes = new byte[0];
+        } finally {
+            body.close();
+        }
+        return new Outcome.HttpError(status, response.headers(), bytes);
+    }
+
+    /** Cancels a pending exchange; if it completed meanwhile, releases its body instead. */
+    private static void cancel(CompletableFuture<HttpResponse<UpstreamBody>> future) {
+        if (!future.cancel(true) && future.isDone() && !future.isCompletedExceptionally()) {
+            future.join().body().close();
+        }
+    }
+
+    /** A short reason for a transport failure, without URLs' credentials (there are none in URLs here). */
+    static String describe(Throwable t) {
+        Throwable c = t;
+        while (c instanceof IOException && c.getCause() != null && c.getMessage() == null) {
+            c = c.getCause();
+        }
+        if (t instanceof HttpConnectTimeoutException) {
+            return "connect timeout";
+        }
+        if (t instanceof HttpTimeoutException) {
+            return t.getMessage() == null ? "timeout" : t.getMessage();
+        }
+        if (t instanceof ConnectException || c instanceof ConnectException) {
+            return "connection refused";
+        }
+        if (t instanceof UnknownHostException || c instanceof UnresolvedAddressException
+                || t.getCause() instanceof UnresolvedAddressException) {
+            return "unknown host";
+        }
+        if (t instanceof SSLException || c instanceof SSLException) {
+            return "TLS failure: " + c.getMessage();
+        }
+        String msg = c.getMessage();
+        return (msg == null || msg.isBlank()) ? c.getClass().getSimpleName() : msg;
+    }
+}

@@ -1,0 +1,22 @@
+package llmproxy.routing;
+
+import llmproxy.config.Backend;
+
+import java.util.Objects;
+
+/** One place a request may be sent: a backend, the model name it knows, and the alias that led there. */
+public record Candidate(Backend backend, String model, int priority, String viaAlias) {
+    public Candidate {
+        Objects.requireNonNull(backend, "backend");
+        Objects.requireNonNull(model, "model");
+    }
+
+    /** The cooldown key: the same backend+model pair reached through two aliases is one pair. */
+    public Pair pair() {
+        return new Pair(backend.name(), model);
+    }
+
+    /** A backend+model pair. */
+    public record Pair(String backend, String model) {
+    }
+}

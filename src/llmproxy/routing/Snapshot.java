@@ -1,0 +1,22 @@
+package llmproxy.routing;
+
+import llmproxy.config.Config;
+
+import java.util.Objects;
+
+/**
+ * Everything a request needs from one loaded config: the config and its routing table. Swapped
+ * atomically on reload; each request reads it once and uses it to the end.
+ *
+ * @param loadedAtSeconds epoch seconds of the load, the stable {@code created} of {@code /v1/models}
+ */
+public record Snapshot(Config config, Routes routes, long loadedAtSeconds) {
+    public Snapshot {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(routes, "routes");
+    }
+
+    public static Snapshot of(Config config, long loadedAtSeconds) {
+        return new Snapshot(config, Routes.from(config), loadedAtSeconds);
+    }
+}

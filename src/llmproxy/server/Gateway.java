@@ -1,0 +1,120 @@
+package llmproxy.server;
+
+import llmproxy.config.Backend;
+import llmproxy.config.Config;
+import llmproxy.config.Secret;
+import llmproxy.logging.Log;
+import llmproxy.proxy.ProxyHandler;
+import llmproxy.proxy.UpstreamClient;
+import llmproxy.routing.CandidateOrder;
+import llmproxy.routing.CooldownRegistry;
+import llmproxy.routing.Snapshot;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The running proxy, wired: the current config snapshot, the cooldowns that outlive it, the shared
+ * HttpClient and the server. {@link #apply(Config)} is the one way a new config takes effect.
+ */
+public final class Gateway implements AutoCloseable {
+    private final AtomicReference<Snapshot> current;
+    private final CooldownRegistry cooldowns;
+    private final Clock clock;
+    private final Log log;
+    private final ProxyServer server;
+    private final HttpClient http;
+
+    private Gateway(AtomicReference<Snapshot> current, CooldownRegistry cooldowns, Clock clock, Log log,
+                    ProxyServer server, HttpClient http) {
+        this.current = current;
+        this.cooldowns = cooldowns;
+        this.clock = clock;
+        this.log = log;
+        this.server = server;
+        this.http = http;
+    }
+
+    /** Starts serving {@code config}; the log is expected to have the config's settings applied. */
+    public static Gateway start(Config config, Log log, Clock clock) throws IOException {
+        AtomicReference<Snapshot> current = new AtomicReference<>(Snapshot.of(config, clock.millis() / 1000));
+        CooldownRegistry cooldowns = new CooldownRegistry(clock);
+        HttpClient http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(config.timeouts().connectSeconds()))
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .proxy(HttpClient.Builder.NO_PROXY)
+                .build();
+        ProxyHandler proxy = new ProxyHandler(new UpstreamClient(http), cooldowns,
+                new CandidateOrder(ThreadLocalRandom::current), log);
+        ProxyServer server = ProxyServer.start(config.server(), current::get, proxy, log);
+        return new Gateway(current, cooldowns, clock, log, server, http);
+    }
+
+    /** Every secret of a config, for the log's masker. */
+    public static List<Secret> secrets(Config config) {
+        List<Secret> secrets = new ArrayList<>();
+        if (config.proxyApiKey().isSet()) {
+            secrets.add(config.proxyApiKey());
+        }
+        for (Backend b : config.backends()) {
+            if (b.apiKey().isSet()) {
+                secrets.add(b.apiKey());
+            }
+        }
+        return secrets;
+    }
+
+    /**
+     * Swaps in a new, already validated config: requests that started keep their snapshot; cooldowns of
+     * pairs that still exist survive. Settings bound at start (listen, server limits, connect timeout)
+     * need a restart, which is logged.
+     */
+    public void apply(Config next) {
+        Snapshot old = current.get();
+        Snapshot snap = Snapshot.of(next, clock.millis() / 1000);
+        log.apply(next.logging(), secrets(next));
+        current.set(snap);
+        cooldowns.retainOnly(snap.routes().pairs());
+        Config prev = old.config();
+        if (!prev.listen().equals(next.listen())) {
+            log.warn("config: listen changed from \"" + prev.listen() + "\" to \"" + next.listen()
+                    + "\"; a restart is needed, still serving on " + address());
+        }
+        if (!prev.server().equals(next.server())) {
+            log.warn("config: server settings changed; max_concurrent and max_body_mb apply now, the others need a restart");
+        }
+        if (prev.timeouts().connectSeconds() != next.timeouts().connectSeconds()) {
+            log.warn("config: timeouts.connect_seconds changed; it applies after a restart");
+        }
+    }
+
+    public Snapshot snapshot() {
+        return current.get();
+    }
+
+    public CooldownRegistry cooldowns() {
+        return cooldowns;
+    }
+
+    public InetSocketAddress address() {
+        return server.address();
+    }
+
+    /** Graceful: drain in-flight requests for up to the configured grace period. */
+    public void shutdown() {
+        server.shutdown(current.get().config().server().shutdownGraceSeconds());
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+        http.shutdownNow();
+    }
+}
