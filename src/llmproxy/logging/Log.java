@@ -3,49 +3,116 @@ package llmproxy.logging;
 import llmproxy.config.LogSettings;
 import llmproxy.config.Secret;
 
+import java.io.PrintStream;
+import java.time.Clock;
 import java.util.List;
 
 /**
- * The logging facade (SKELETON: to be replaced by the real asynchronous implementation).
- * Thread-safe; never throws; never blocks the caller on disk.
+ * The logging facade. Thread-safe and cheap on request threads: a call checks the level, enqueues and returns;
+ * one writer thread formats, masks ({@code mask_sensitive}) and writes to stdout and the files. Never throws.
+ * When the queue is full DEBUG/INFO lines and request traces are dropped and counted; WARN/ERROR never are.
  */
 public final class Log implements AutoCloseable {
-    private volatile Level level = Level.INFO;
+    static final int DEFAULT_QUEUE_CAPACITY = 8192;
 
-    public Log() {
-    }
-
-    /** Applies the {@code logging:} settings and the secrets to mask, on start and on every reload. */
-    public void apply(LogSettings settings, List<Secret> secrets) {
-        Level l = Level.parse(settings.level());
-        level = l == null ? Level.INFO : l;
-    }
-
-    public boolean isEnabled(Level l) {
-        return l.compareTo(level) >= 0;
-    }
-
-    public void debug(String message) { log(Level.DEBUG, message, null); }
-    public void info(String message) { log(Level.INFO, message, null); }
-    public void warn(String message) { log(Level.WARN, message, null); }
-    public void error(String message) { log(Level.ERROR, message, null); }
-    public void error(String message, Throwable t) { log(Level.ERROR, message, t); }
-
-    /** Takes ownership of a finished request's trace: per-request block and metrics line. */
-    public void request(RequestTrace trace) {
-    }
-
-    private void log(Level l, String message, Throwable t) {
-        if (isEnabled(l)) {
-            System.out.println("[" + l + "] " + message);
-            if (t != null) {
-                t.printStackTrace(System.out);
-            }
+    /** Read once per call, so a reload changes level and trace output together. */
+    private record Filter(Level level, boolean separateFiles, boolean metrics) {
+        boolean enabled(Level l) {
+            return l.compareTo(level) >= 0;
         }
     }
 
-    /** Drains queued lines and closes files. */
+    private final Clock clock;
+    private final LogWriter writer;
+    private volatile Filter filter = new Filter(Level.INFO, false, false);
+
+    /** Logs to stdout at INFO until {@link #apply} says otherwise. */
+    public Log() {
+        this(Clock.systemDefaultZone(), System.out, DEFAULT_QUEUE_CAPACITY, () -> { });
+    }
+
+    /** For tests: a fixed clock and zone, captured stdout, a tiny queue, a hook that can stall the writer. */
+    Log(Clock clock, PrintStream stdout, int queueCapacity, Runnable beforeBatch) {
+        this.clock = clock;
+        this.writer = new LogWriter(new LogSink(stdout, clock), queueCapacity, beforeBatch);
+    }
+
+    /**
+     * Applies the {@code logging:} settings and the secrets to mask, on start and on every reload. Files switch on
+     * the writer thread, after the lines already queued.
+     */
+    public void apply(LogSettings settings, List<Secret> secrets) {
+        LogSettings s = settings == null ? LogSettings.defaults() : settings;
+        Level parsed = Level.parse(s.level());
+        Level level = parsed == null ? Level.INFO : parsed;
+        SecretMasker masker = s.maskSensitive() ? new SecretMasker(secrets == null ? List.of() : secrets)
+                : SecretMasker.DISABLED;
+        filter = new Filter(level, s.separateFiles(), s.enableMetrics());
+        writer.submit(new Entry.Reconfigure(s, level, masker));
+    }
+
+    public boolean isEnabled(Level l) {
+        return filter.enabled(l);
+    }
+
+    public void debug(String message) {
+        log(Level.DEBUG, message, null);
+    }
+
+    public void info(String message) {
+        log(Level.INFO, message, null);
+    }
+
+    public void warn(String message) {
+        log(Level.WARN, message, null);
+    }
+
+    public void error(String message) {
+        log(Level.ERROR, message, null);
+    }
+
+    /** The stack trace follows the message, one line per frame. */
+    public void error(String message, Throwable t) {
+        log(Level.ERROR, message, t);
+    }
+
+    /**
+     * Takes ownership of a finished request's trace: per-request block (inline at DEBUG, or WARN when it failed,
+     * or in its own file) and the metrics line. The caller must not touch the trace afterwards.
+     */
+    public void request(RequestTrace trace) {
+        Filter f = filter;
+        if (trace == null) {
+            return;
+        }
+        // Decided here so that, at the usual INFO level, successful requests cost nothing at all.
+        boolean wanted = f.separateFiles() || f.metrics() && f.enabled(Level.INFO)
+                || f.enabled(trace.failed() ? Level.WARN : Level.DEBUG);
+        if (wanted) {
+            writer.offer(new Entry.Trace(trace, clock.millis()));
+        }
+    }
+
+    /** Returns once everything logged before this call has been written and flushed; meant for tests. */
+    public void flush() {
+        writer.flush();
+    }
+
+    /** Drains queued lines and closes files; later calls write straight to stdout. */
     @Override
     public void close() {
+        writer.close();
+    }
+
+    private void log(Level l, String message, Throwable t) {
+        if (!filter.enabled(l)) {
+            return;
+        }
+        Entry.Line line = new Entry.Line(l, clock.millis(), message, t);
+        if (l.compareTo(Level.WARN) >= 0) {
+            writer.submit(line);
+        } else {
+            writer.offer(line);
+        }
     }
 }
