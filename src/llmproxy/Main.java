@@ -80,7 +80,8 @@ public final class Main {
             return 1;
         }
         ConfigReloader reloader = ConfigReloader.start(file, loader, gateway, log);
-        log.info("llm-proxy " + VERSION + " listening on " + gateway.address() + ": "
+        log.info("llm-proxy " + VERSION + " listening on " + gateway.address().getHostString() + ":"
+                + gateway.address().getPort() + ": "
                 + config.backends().size() + " backends, " + config.models().size() + " aliases (config "
                 + file.toAbsolutePath() + ")");
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(() -> {

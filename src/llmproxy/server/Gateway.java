@@ -12,7 +12,10 @@ import llmproxy.routing.Snapshot;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,7 +57,25 @@ public final class Gateway implements AutoCloseable {
         ProxyHandler proxy = new ProxyHandler(new UpstreamClient(http), cooldowns,
                 new CandidateOrder(ThreadLocalRandom::current), log);
         ProxyServer server = ProxyServer.start(config.server(), current::get, proxy, log);
+        warmUp(http, server.address().getPort());
         return new Gateway(current, cooldowns, clock, log, server, http);
+    }
+
+    /**
+     * One request through the whole client and server stack in the background, so the first real
+     * request does not pay for loading and linking the HttpClient (hundreds of milliseconds).
+     */
+    private static void warmUp(HttpClient http, int port) {
+        Thread.ofVirtual().name("warm-up").start(() -> {
+            try {
+                http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
+            } catch (IOException | RuntimeException e) {
+                // Only an optimisation; a server bound to another interface simply is not warmed.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
     }
 
     /** Every secret of a config, for the log's masker. */
