@@ -3,6 +3,7 @@ package llmproxy.proxy;
 import llmproxy.config.Detection;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpHeaders;
@@ -77,12 +78,22 @@ final class FailurePolicy {
     static String decode(byte[] body, String encoding) {
         String enc = encoding.trim().toLowerCase(Locale.ROOT);
         if (enc.equals("gzip") || enc.equals("x-gzip") || enc.equals("deflate")) {
+            // The body may be cut at the detection cap: keep what decoded before the stream broke off.
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
             try (InputStream in = enc.equals("deflate")
                     ? new InflaterInputStream(new ByteArrayInputStream(body))
                     : new GZIPInputStream(new ByteArrayInputStream(body))) {
-                return new String(in.readNBytes(MAX_DECODED), StandardCharsets.UTF_8);
+                byte[] buf = new byte[8192];
+                int n;
+                while (out.size() < MAX_DECODED
+                        && (n = in.read(buf, 0, Math.min(buf.length, MAX_DECODED - out.size()))) > 0) {
+                    out.write(buf, 0, n);
+                }
             } catch (IOException truncatedOrNotCompressed) {
-                // Fall through: match on the raw bytes.
+                // Keep the decoded prefix; with none, fall through and match on the raw bytes.
+            }
+            if (out.size() > 0) {
+                return out.toString(StandardCharsets.UTF_8);
             }
         }
         return new String(body, StandardCharsets.UTF_8);

@@ -1,0 +1,77 @@
+package llmproxy.routing;
+
+import llmproxy.testkit.TestClock;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class CooldownRegistryTest {
+    private static final Candidate.Pair P = new Candidate.Pair("b", "m");
+    private static final Candidate.Pair Q = new Candidate.Pair("b", "other");
+
+    private final TestClock clock = new TestClock(1_000_000);
+    private final CooldownRegistry registry = new CooldownRegistry(clock);
+
+    @Test
+    void unknownPair_isAvailable() {
+        assertEquals(0, registry.until(P));
+    }
+
+    @Test
+    void cooldown_lastsUntilExactlyTheDeadline() {
+        assertEquals(1_060_000, registry.coolDown(P, 60_000));
+        clock.advance(Duration.ofMillis(59_999));
+        assertEquals(1_060_000, registry.until(P));
+        clock.advance(Duration.ofMillis(1));
+        assertEquals(0, registry.until(P));
+    }
+
+    @Test
+    void cooldown_isPerPair() {
+        registry.coolDown(P, 5_000);
+        assertEquals(0, registry.until(Q));
+        assertEquals(0, registry.until(new Candidate.Pair("other-backend", "m")));
+    }
+
+    @Test
+    void coolDown_neverShortensALongerCooldown() {
+        registry.coolDown(P, 60_000);
+        assertEquals(1_060_000, registry.coolDown(P, 1_000));
+        assertEquals(1_060_000, registry.until(P));
+    }
+
+    @Test
+    void coolDown_extendsAShorterCooldown() {
+        registry.coolDown(P, 1_000);
+        clock.advance(Duration.ofMillis(500));
+        assertEquals(1_060_500, registry.coolDown(P, 60_000));
+        assertEquals(1_060_500, registry.until(P));
+    }
+
+    @Test
+    void expiredCooldown_canBeSetAgain() {
+        registry.coolDown(P, 1_000);
+        clock.advance(Duration.ofSeconds(2));
+        assertEquals(0, registry.until(P));
+        registry.coolDown(P, 1_000);
+        assertEquals(1_003_000, registry.until(P));
+    }
+
+    @Test
+    void retainOnly_forgetsRemovedPairs_andKeepsTheRest() {
+        registry.coolDown(P, 60_000);
+        registry.coolDown(Q, 60_000);
+        registry.retainOnly(Set.of(Q));
+        assertEquals(0, registry.until(P));
+        assertEquals(1_060_000, registry.until(Q));
+    }
+
+    @Test
+    void nowMillis_readsTheClock() {
+        clock.advance(Duration.ofMillis(42));
+        assertEquals(1_000_042, registry.nowMillis());
+    }
+}
