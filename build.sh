@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 
 JUNIT_VERSION=1.11.4
 JUNIT_JAR="lib/junit-platform-console-standalone-${JUNIT_VERSION}.jar"
-BUILD_DIR="${BUILD_DIR:-build}"
+BUILD_DIR="$(realpath -m "${BUILD_DIR:-build}")"
 
 die() { echo "build.sh: $*" >&2; exit 1; }
 
@@ -70,7 +70,7 @@ run_tests() {
     "$JDK_BIN/javac" --release 21 -encoding UTF-8 -Xlint:all -Xlint:-processing -Werror \
         -cp "$BUILD_DIR/classes:$JUNIT_JAR" -d "$BUILD_DIR/test-classes" @"$BUILD_DIR/test-sources.txt"
     # Test resources (fixtures) live beside the tests.
-    (cd test && find . -type f ! -name '*.java' -path './llmproxy/*' -exec cp --parents {} "../$BUILD_DIR/test-classes/" \;)
+    (cd test && find . -type f ! -name '*.java' -path './llmproxy/*' -exec cp --parents {} "$BUILD_DIR/test-classes/" \;)
     local args=("$@")
     [ ${#args[@]} -eq 0 ] && args=(--scan-class-path)
     "$JDK_BIN/java" -jar "$JUNIT_JAR" execute --disable-banner --details=summary \

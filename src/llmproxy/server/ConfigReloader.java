@@ -1,20 +1,306 @@
 package llmproxy.server;
 
+import llmproxy.config.Config;
+import llmproxy.config.ConfigException;
 import llmproxy.config.ConfigLoader;
+import llmproxy.config.Problem;
 import llmproxy.logging.Log;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** Watches the config file and applies valid changes to the gateway (STUB). */
+/**
+ * Watches the config file and applies valid changes to the gateway, without a restart and without touching
+ * requests in flight (each one keeps the snapshot it started with).
+ *
+ * <p>One daemon thread watches the file's folder (in-place writes, rename-over saves, a Kubernetes
+ * {@code ..data} symlink swap), debounces bursts of events into one check, and also polls the file's real path,
+ * modification time and size every poll interval for filesystems that deliver no events. A check reloads only when
+ * the bytes' SHA-256 differs from the last content tried, so an invalid file logs its ERROR once per change and the
+ * old config keeps serving; a deleted file logs one WARN and keeps the old config. All state below the
+ * constructor's fields is confined to the watch thread.
+ */
 public final class ConfigReloader implements AutoCloseable {
-    private ConfigReloader() {
+    static final Duration DEFAULT_POLL = Duration.ofSeconds(2);
+    static final Duration DEFAULT_DEBOUNCE = Duration.ofMillis(200);
+    /** A steady stream of events still gets checked this long after the first one. */
+    private static final Path NO_HOP = Path.of("");
+    private static final long MAX_DEBOUNCE_NANOS = TimeUnit.MILLISECONDS.toNanos(800);
+
+    /** What the poll compares: where the path leads, when that file changed and how big it is. */
+    private record Fingerprint(Path realPath, FileTime modified, long size) {
+        static final Fingerprint MISSING = new Fingerprint(null, null, -1);
+
+        static Fingerprint of(Path file) {
+            try {
+                return new Fingerprint(file.toRealPath(), Files.getLastModifiedTime(file), Files.size(file));
+            } catch (IOException | RuntimeException e) {
+                return MISSING;
+            }
+        }
     }
 
+    private final Path file;
+    private final Path dir;
+    private final ConfigLoader loader;
+    private final Gateway gateway;
+    private final Log log;
+    private final long pollNanos;
+    private final long debounceMillis;
+    private final WatchService watcher;
+    private final Thread thread;
+    private final AtomicInteger checks = new AtomicInteger();
+    private final AtomicInteger reloads = new AtomicInteger();
+    private volatile boolean closed;
+
+    private Fingerprint seen;
+    private byte[] lastTried;
+    private boolean missing;
+    private String unreadable;
+
+    private ConfigReloader(Path file, ConfigLoader loader, Gateway gateway, Log log, Duration poll, Duration debounce,
+                           boolean watchFolder) {
+        this.file = file.toAbsolutePath().normalize();
+        this.dir = this.file.getParent();
+        this.loader = loader;
+        this.gateway = gateway;
+        this.log = log;
+        this.pollNanos = poll.toNanos();
+        this.debounceMillis = Math.max(1, debounce.toMillis());
+        this.watcher = watchFolder ? watch(this.dir, log) : null;
+        // The content the gateway started with (read again here: Main loaded it a moment ago).
+        this.seen = Fingerprint.of(this.file);
+        this.lastTried = hashOrNull(this.file);
+        this.thread = Thread.ofPlatform().daemon().name("config-reloader").unstarted(this::run);
+    }
+
+    /** Starts watching {@code file}; the gateway must be serving the config loaded from it. */
     public static ConfigReloader start(Path file, ConfigLoader loader, Gateway gateway, Log log) {
-        return new ConfigReloader();
+        return start(file, loader, gateway, log, DEFAULT_POLL, DEFAULT_DEBOUNCE, true);
     }
 
+    /** For tests: other poll and debounce delays; {@code watchFolder} false polls only, as on a network mount. */
+    static ConfigReloader start(Path file, ConfigLoader loader, Gateway gateway, Log log, Duration poll,
+                                Duration debounce, boolean watchFolder) {
+        ConfigReloader r = new ConfigReloader(file, loader, gateway, log, poll, debounce, watchFolder);
+        r.thread.start();
+        return r;
+    }
+
+    /** How many times the file's content was examined; lets tests know a change was noticed. */
+    int checks() {
+        return checks.get();
+    }
+
+    /** How many reloads were applied. */
+    int reloads() {
+        return reloads.get();
+    }
+
+    /** Stops the watch thread and closes the WatchService; returns once the thread has ended (or after 2 s). */
     @Override
     public void close() {
+        closed = true;
+        if (watcher != null) {
+            try {
+                watcher.close();
+            } catch (IOException e) {
+                log.warn("config: closing the file watcher failed: " + e);
+            }
+        }
+        thread.interrupt();
+        try {
+            thread.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static WatchService watch(Path dir, Log log) {
+        WatchService ws = null;
+        try {
+            ws = dir.getFileSystem().newWatchService();
+            dir.register(ws, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                    StandardWatchEventKinds.ENTRY_DELETE);
+            return ws;
+        } catch (IOException | RuntimeException e) {
+            log.warn("config: cannot watch " + dir + " (" + e + "); polling the config file every few seconds only");
+            if (ws != null) {
+                try {
+                    ws.close();
+                } catch (IOException ignored) {
+                    // Already failing; polling still works.
+                }
+            }
+            return null;
+        }
+    }
+
+    private void run() {
+        long nextPoll = System.nanoTime() + pollNanos;
+        while (!closed) {
+            try {
+                long wait = Math.max(1, nextPoll - System.nanoTime());
+                if (awaitEvents(wait)) {
+                    debounce();
+                    check();
+                }
+                if (System.nanoTime() - nextPoll >= 0) {
+                    nextPoll = System.nanoTime() + pollNanos;
+                    if (!Fingerprint.of(file).equals(seen)) {
+                        check();
+                    }
+                }
+            } catch (ClosedWatchServiceException | InterruptedException e) {
+                if (!closed) {
+                    log.error("config: the file watcher stopped unexpectedly; config changes are no longer applied");
+                }
+                return;
+            } catch (RuntimeException e) {
+                log.error("config: the reload check failed; still watching", e);
+            }
+        }
+    }
+
+    /** True when a relevant event arrived within {@code nanos}; false on timeout or irrelevant events. */
+    private boolean awaitEvents(long nanos) throws InterruptedException {
+        if (watcher == null) {
+            TimeUnit.NANOSECONDS.sleep(nanos);
+            return false;
+        }
+        WatchKey key = watcher.poll(nanos, TimeUnit.NANOSECONDS);
+        return key != null && drain(key);
+    }
+
+    /** Waits until the folder has been quiet for the debounce delay, so an editor's save is one reload. */
+    private void debounce() throws InterruptedException {
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < MAX_DEBOUNCE_NANOS) {
+            WatchKey key = watcher.poll(debounceMillis, TimeUnit.MILLISECONDS);
+            if (key == null) {
+                return;
+            }
+            drain(key);
+        }
+    }
+
+    /**
+     * Consumes a key's events; true when one may concern the config: its own name, a {@code ..name} entry (the
+     * Kubernetes {@code ..data} swap), the first hop of a relative symlink, or lost events.
+     */
+    private boolean drain(WatchKey key) {
+        boolean relevant = false;
+        Path hop = null;
+        for (WatchEvent<?> event : key.pollEvents()) {
+            if (relevant) {
+                continue;
+            }
+            if (event.kind() == StandardWatchEventKinds.OVERFLOW || !(event.context() instanceof Path name)) {
+                relevant = true;
+            } else if (name.equals(file.getFileName()) || name.toString().startsWith("..")) {
+                relevant = true;
+            } else {
+                hop = hop == null ? symlinkHop() : hop;
+                relevant = name.equals(hop);
+            }
+        }
+        key.reset();
+        return relevant;
+    }
+
+    /** The first name of a relative symlink target ({@code current/config.yaml} gives {@code current}), or NO_HOP. */
+    private Path symlinkHop() {
+        try {
+            Path target = Files.readSymbolicLink(file);
+            return target.isAbsolute() || target.getNameCount() == 0 ? NO_HOP : target.getName(0);
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return NO_HOP;
+        }
+    }
+
+    /** Reads the file once; reloads when its content differs from the content tried last. */
+    private void check() {
+        checks.incrementAndGet();
+        seen = Fingerprint.of(file);
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            if (!missing) {
+                missing = true;
+                lastTried = null;
+                log.warn("config: " + file + ": config file deleted; keeping the current config");
+            }
+            return;
+        } catch (IOException e) {
+            String reason = e.toString();
+            if (!reason.equals(unreadable)) {
+                unreadable = reason;
+                log.error("config: cannot read " + file + " (" + reason + "); keeping the current config");
+            }
+            return;
+        }
+        missing = false;
+        unreadable = null;
+        byte[] hash = sha256(bytes);
+        if (Arrays.equals(hash, lastTried)) {
+            return;
+        }
+        lastTried = hash;
+        reload(bytes);
+    }
+
+    private void reload(byte[] bytes) {
+        Config next;
+        try {
+            String text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+            next = loader.parse(text, file);
+        } catch (CharacterCodingException e) {
+            log.error("config reload failed; keeping the current config: " + file + ": config file is not valid UTF-8");
+            return;
+        } catch (ConfigException e) {
+            log.error("config reload failed; keeping the current config: " + e.getMessage());
+            return;
+        }
+        Config old = gateway.snapshot().config();
+        gateway.apply(next);
+        reloads.incrementAndGet();
+        for (Problem w : next.warnings()) {
+            log.warn("config: " + file + ": " + w);
+        }
+        log.info("config reloaded: " + ConfigChanges.summary(old, next));
+    }
+
+    private static byte[] hashOrNull(Path file) {
+        try {
+            return sha256(Files.readAllBytes(file));
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 }
