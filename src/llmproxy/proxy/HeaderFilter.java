@@ -64,7 +64,7 @@ final class HeaderFilter {
             if (name.startsWith(":") || RESPONSE_DROP.contains(name) || (named != null && named.contains(name))) {
                 continue;
             }
-            to.put(name, e.getValue());
+            putKeepingOurRequestId(to, name, e.getValue());
         }
     }
 
@@ -72,9 +72,14 @@ final class HeaderFilter {
     static void copyErrorHeaders(HttpHeaders from, Headers to) {
         for (Map.Entry<String, List<String>> e : from.map().entrySet()) {
             if (ERROR_KEEP.contains(e.getKey())) {
-                to.put(e.getKey(), e.getValue());
+                putKeepingOurRequestId(to, e.getKey(), e.getValue());
             }
         }
+    }
+
+    /** The client gets the proxy's X-Request-ID; a provider's own id is kept as X-Upstream-Request-ID. */
+    private static void putKeepingOurRequestId(Headers to, String name, List<String> values) {
+        to.put(name.equalsIgnoreCase("x-request-id") ? "X-Upstream-Request-ID" : name, values);
     }
 
     private static Set<String> connectionTokens(List<String> values) {

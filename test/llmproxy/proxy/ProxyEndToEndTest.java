@@ -136,6 +136,19 @@ class ProxyEndToEndTest {
     }
 
     @Test
+    void upstreamRequestIdNeverReplacesTheProxysOwn() throws Exception {
+        MockUpstream a = upstream(MockUpstream.respond(200, "application/json", "{}",
+                Map.of("X-Request-ID", "req_upstream_1")));
+        ProxyFixture p = proxy(a, upstream(MockUpstream.chatOk("b")));
+
+        HttpResponse<String> r = p.post("/v1/chat/completions", "{\"model\":\"gpt\"}",
+                "Authorization", "Bearer " + PROXY_KEY, "X-Request-ID", "mine-1");
+
+        assertEquals("mine-1", r.headers().firstValue("x-request-id").orElseThrow());
+        assertEquals("req_upstream_1", r.headers().firstValue("x-upstream-request-id").orElseThrow());
+    }
+
+    @Test
     void clientRequestIdIsKeptWhenSane() throws Exception {
         MockUpstream a = upstream(MockUpstream.chatOk("a"));
         ProxyFixture p = proxy(a, upstream(MockUpstream.chatOk("b")));
