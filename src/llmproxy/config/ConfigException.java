@@ -4,18 +4,37 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** A config file that cannot be used: every problem found, one per line of the message. */
+/**
+ * A config file that cannot be used. A syntax error reads {@code FILE:LINE:COLUMN: what was expected};
+ * a validation failure names the file and then lists every problem, one per line.
+ */
 public final class ConfigException extends Exception {
     private static final long serialVersionUID = 1L;
 
     private final transient Path file;
     private final transient List<Problem> problems;
 
+    /** Validation failure: every problem found, one per line of the message. */
     public ConfigException(Path file, List<Problem> problems) {
-        super(file + ": " + problems.size() + " problem(s)\n"
+        this(file, problems, file + ": " + problems.size() + (problems.size() == 1 ? " problem" : " problems") + "\n"
                 + problems.stream().map(p -> "  " + p).collect(Collectors.joining("\n")));
+    }
+
+    private ConfigException(Path file, List<Problem> problems, String message) {
+        super(message);
         this.file = file;
         this.problems = List.copyOf(problems);
+    }
+
+    /** The text is not in the supported YAML subset; line and column are 1-based. */
+    static ConfigException syntax(Path file, int line, int column, String expected) {
+        return new ConfigException(file, List.of(new Problem("yaml", line, "column " + column + ": " + expected)),
+                file + ":" + line + ":" + column + ": " + expected);
+    }
+
+    /** The file could not be read at all. */
+    static ConfigException unreadable(Path file, String reason) {
+        return new ConfigException(file, List.of(new Problem("file", 0, reason)), file + ": " + reason);
     }
 
     public Path file() {

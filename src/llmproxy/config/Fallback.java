@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * Fallback policy. {@code maxRetries} caps attempts per request across L1 and L2 (0 = no cap);
- * {@code aliasFallback} maps an alias to the aliases tried after it (L2), in config order.
+ * {@code aliasFallback} maps an alias to the aliases tried after it (L2), in config order; the loader
+ * keeps only defined aliases (others are dropped with a warning until they are defined).
  */
 public record Fallback(int cooldownSeconds, int maxRetries, Map<String, List<String>> aliasFallback) {
     public static final int DEFAULT_COOLDOWN_SECONDS = 60;

@@ -1,0 +1,51 @@
+package llmproxy.config;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Reads a config file into a validated, immutable {@link Config}. Syntax errors stop at the first
+ * ({@code FILE:LINE:COLUMN: ...}); validation reports every problem at once. Non-fatal findings end
+ * up in {@link Config#warnings()}.
+ */
+public final class ConfigLoader {
+    private final Map<String, String> env;
+
+    /** {@code env} supplies {@code ${VAR}} values; production passes {@code System.getenv()}. */
+    public ConfigLoader(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
+
+    public Config load(Path file) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw ConfigException.unreadable(file, "config file not found");
+        } catch (AccessDeniedException e) {
+            throw ConfigException.unreadable(file, "permission denied reading the config file");
+        } catch (CharacterCodingException e) {
+            throw ConfigException.unreadable(file, "config file is not valid UTF-8");
+        } catch (IOException e) {
+            throw ConfigException.unreadable(file, "cannot read the config file: " + e);
+        }
+        return parse(text, file);
+    }
+
+    /** Parses {@code text} as if read from {@code file}, which only names the source in messages. */
+    public Config parse(String text, Path file) throws ConfigException {
+        YamlNode root = new YamlParser(text, file).parse();
+        Problems problems = new Problems();
+        Config config = new ConfigBinder(new Values(new EnvSubstitution(env), problems)).bind(root);
+        if (problems.hasErrors()) {
+            throw new ConfigException(file, problems.errors());
+        }
+        return config;
+    }
+}
