@@ -118,7 +118,7 @@ class HeaderFilterTest {
         Headers to = new Headers();
         HeaderFilter.copyErrorHeaders(from, to);
         assertEquals(Map.of("Content-type", List.of("application/json"), "Content-encoding", List.of("gzip"),
-                "Retry-after", List.of("7"), "X-request-id", List.of("req_1"), "Request-id", List.of("req_2"),
+                "Retry-after", List.of("7"), "X-upstream-request-id", List.of("req_1"), "Request-id", List.of("req_2"),
                 "X-ratelimit-limit-requests", List.of("100"),
                 "Anthropic-ratelimit-tokens-reset", List.of("2025-01-01T00:00:00Z")), Map.copyOf(to));
     }
