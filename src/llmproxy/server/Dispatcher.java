@@ -53,10 +53,14 @@ final class Dispatcher implements HttpHandler {
     public void handle(HttpExchange exchange) {
         String rid = ids.idFor(exchange.getRequestHeaders().getFirst("X-Request-ID"));
         exchange.getResponseHeaders().set("X-Request-ID", rid);
+        boolean abort = false;
         try {
             route(exchange, rid);
-        } catch (AbortConnection abort) {
-            throw abort;
+        } catch (AbortConnection e) {
+            // Closing the exchange would end a chunked body cleanly and hide the cut; HttpServer drops the
+            // connection instead when the exception leaves the handler.
+            abort = true;
+            throw e;
         } catch (IOException clientGone) {
             log.debug("[" + rid + "] client connection failed: " + clientGone.getMessage());
         } catch (RuntimeException | Error e) {
@@ -67,7 +71,9 @@ final class Dispatcher implements HttpHandler {
                         "internal error; request id " + rid);
             }
         } finally {
-            exchange.close();
+            if (!abort) {
+                exchange.close();
+            }
         }
     }
 

@@ -40,6 +40,9 @@ public final class ProxyServer {
         // Slow clients (slowloris) may take this long to send headers and body, then the connection closes.
         System.setProperty("sun.net.httpserver.maxReqTime", Integer.toString(s.readTimeoutSeconds()));
         System.setProperty("sun.net.httpserver.idleInterval", Integer.toString(s.idleTimeoutSeconds()));
+        // Idle and never-used connections are only checked on this tick (JDK default 10 s), which would let
+        // them outlive idle_timeout_seconds and read_timeout_seconds by that much.
+        System.setProperty("sun.net.httpserver.clockTick", "1000");
         System.setProperty("sun.net.httpserver.maxReqHeaders", "200");
         System.setProperty("sun.net.httpserver.maxReqHeaderSize", Integer.toString(64 * 1024));
         // A refused oversized body is drained at most this far before the connection is dropped.
