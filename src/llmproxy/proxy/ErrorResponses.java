@@ -73,6 +73,7 @@ public final class ErrorResponses {
             case 401 -> "authentication_error";
             case 404 -> "invalid_request_error";
             case 429 -> "rate_limit_error";
+            case 500 -> "server_error";
             default -> status >= 500 ? "upstream_error" : "invalid_request_error";
         };
     }
