@@ -59,9 +59,12 @@ final class UpstreamBody implements HttpResponse.BodySubscriber<UpstreamBody> {
         if (done) {
             return null;
         }
-        Object item;
+        // Most batches are already here: a timed wait costs a timer registration, so try without first.
+        Object item = queue.poll();
         try {
-            item = queue.poll(idleNanos, TimeUnit.NANOSECONDS);
+            if (item == null) {
+                item = queue.poll(idleNanos, TimeUnit.NANOSECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while reading upstream body", e);

@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -21,10 +22,16 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Sends one attempt to one backend with the shared {@link HttpClient} and classifies the answer.
- * The response-header timeout is enforced here, not with {@code HttpRequest.timeout()}, because newer
- * JDKs apply that timeout to the whole body too, which would cut long streams.
  */
 public final class UpstreamClient {
+    /**
+     * Up to JDK 25 {@code HttpRequest.timeout()} ends when the response headers arrive, and its timer runs on
+     * the client's selector thread: the cheapest way to bound the wait for headers. From JDK 26 on
+     * (JDK-8208693) it also covers the body and would cut long streams, so there the request thread waits
+     * with its own deadline instead.
+     */
+    private static final boolean REQUEST_TIMEOUT_IS_HEADERS_ONLY = Runtime.version().feature() <= 25;
+
     /** Error bodies are read only this far, for detection and for relaying. */
     static final int ERROR_BODY_CAP = 1 << 20;
 
@@ -56,16 +63,23 @@ public final class UpstreamClient {
             }
         }
         b.header("X-Request-ID", a.requestId());
+        if (REQUEST_TIMEOUT_IS_HEADERS_ONLY) {
+            b.timeout(Duration.ofNanos(headerTimeoutNanos));
+        }
         CompletableFuture<HttpResponse<UpstreamBody>> future = http.sendAsync(b.build(), info -> new UpstreamBody());
         HttpResponse<UpstreamBody> response;
         try {
-            response = future.get(headerTimeoutNanos, TimeUnit.NANOSECONDS);
+            response = REQUEST_TIMEOUT_IS_HEADERS_ONLY ? future.get()
+                    : future.get(headerTimeoutNanos, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             cancel(future);
-            return new Outcome.Transport("no response headers within "
-                    + TimeUnit.NANOSECONDS.toSeconds(headerTimeoutNanos) + "s");
+            return headerTimeout(headerTimeoutNanos);
         } catch (ExecutionException e) {
-            return new Outcome.Transport(describe(e.getCause()));
+            Throwable cause = e.getCause();
+            if (cause instanceof HttpTimeoutException && !(cause instanceof HttpConnectTimeoutException)) {
+                return headerTimeout(headerTimeoutNanos);
+            }
+            return new Outcome.Transport(describe(cause));
         } catch (InterruptedException e) {
             cancel(future);
             Thread.currentThread().interrupt();
@@ -85,6 +99,10 @@ public final class UpstreamClient {
             body.close();
         }
         return new Outcome.HttpError(status, response.headers(), bytes);
+    }
+
+    private static Outcome headerTimeout(long nanos) {
+        return new Outcome.Transport("no response headers within " + TimeUnit.NANOSECONDS.toSeconds(nanos) + "s");
     }
 
     /** Cancels a pending exchange; if it completed meanwhile, releases its body instead. */
