@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.OptionalLong;
 
 /**
  * Copies a successful upstream response to the client as it arrives: every network read is written
@@ -85,8 +84,14 @@ final class Relay {
     }
 
     static boolean isEventStream(HttpResponse<?> response) {
-        String ct = response.headers().firstValue("content-type").orElse("");
-        return ct.regionMatches(true, 0, "text/event-stream", 0, 17);
+        String ct = first(response, "content-type");
+        return ct != null && ct.regionMatches(true, 0, "text/event-stream", 0, 17);
+    }
+
+    /** The first value of a header; HttpHeaders.firstValue builds a stream per call, this is a map lookup. */
+    private static String first(HttpResponse<?> response, String name) {
+        List<String> values = response.headers().map().get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
     }
 
     /** -1: no body; 0: chunked, flushed as it comes; n: the upstream's own Content-Length. */
@@ -97,9 +102,14 @@ final class Relay {
         if (streaming) {
             return 0;
         }
-        OptionalLong declared = response.headers().firstValueAsLong("content-length");
-        if (declared.isPresent()) {
-            return declared.getAsLong() > 0 ? declared.getAsLong() : -1;
+        String declared = first(response, "content-length");
+        if (declared != null) {
+            try {
+                long n = Long.parseLong(declared.trim());
+                return n > 0 ? n : -1;
+            } catch (NumberFormatException e) {
+                return 0;
+            }
         }
         return 0;
     }

@@ -35,9 +35,10 @@ public final class UpstreamClient {
     /** Error bodies are read only this far, for detection and for relaying. */
     static final int ERROR_BODY_CAP = 1 << 20;
 
-    private final HttpClient http;
+    private final CompletableFuture<HttpClient> http;
 
-    public UpstreamClient(HttpClient http) {
+    /** {@code http} may still be under construction; the first requests wait for it. */
+    public UpstreamClient(CompletableFuture<HttpClient> http) {
         this.http = http;
     }
 
@@ -66,7 +67,8 @@ public final class UpstreamClient {
         if (REQUEST_TIMEOUT_IS_HEADERS_ONLY) {
             b.timeout(Duration.ofNanos(headerTimeoutNanos));
         }
-        CompletableFuture<HttpResponse<UpstreamBody>> future = http.sendAsync(b.build(), info -> new UpstreamBody());
+        CompletableFuture<HttpResponse<UpstreamBody>> future = http.join().sendAsync(b.build(),
+                info -> new UpstreamBody());
         HttpResponse<UpstreamBody> response;
         try {
             response = REQUEST_TIMEOUT_IS_HEADERS_ONLY ? future.get()

@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -33,10 +34,10 @@ public final class Gateway implements AutoCloseable {
     private final Clock clock;
     private final Log log;
     private final ProxyServer server;
-    private final HttpClient http;
+    private final CompletableFuture<HttpClient> http;
 
     private Gateway(AtomicReference<Snapshot> current, CooldownRegistry cooldowns, Clock clock, Log log,
-                    ProxyServer server, HttpClient http) {
+                    ProxyServer server, CompletableFuture<HttpClient> http) {
         this.current = current;
         this.cooldowns = cooldowns;
         this.clock = clock;
@@ -45,12 +46,34 @@ public final class Gateway implements AutoCloseable {
         this.http = http;
     }
 
-    /** Starts serving {@code config}; the log is expected to have the config's settings applied. */
+    /**
+     * Starts serving {@code config}; the log is expected to have the config's settings applied. The HttpClient
+     * is built in the background: its TLS set-up takes hundreds of milliseconds, and health checks, which
+     * need no client, should answer as soon as the socket is bound. Proxied requests wait for it.
+     */
     public static Gateway start(Config config, Log log, Clock clock) throws IOException {
         AtomicReference<Snapshot> current = new AtomicReference<>(Snapshot.of(config, clock.millis() / 1000));
         CooldownRegistry cooldowns = new CooldownRegistry(clock);
-        HttpClient http = HttpClient.newBuilder()
-                .connectTimeout(Duration.ofSeconds(config.timeouts().connectSeconds()))
+        CompletableFuture<HttpClient> http = new CompletableFuture<>();
+        ProxyHandler proxy = new ProxyHandler(new UpstreamClient(http), cooldowns,
+                new CandidateOrder(ThreadLocalRandom::current), log);
+        ProxyServer server = ProxyServer.start(config.server(), current::get, proxy, log);
+        int connectSeconds = config.timeouts().connectSeconds();
+        Thread.ofPlatform().name("http-client-init").start(() -> {
+            try {
+                http.complete(newHttpClient(connectSeconds));
+            } catch (RuntimeException | Error e) {
+                http.completeExceptionally(e);
+                return;
+            }
+            warmUp(http.join(), server.address().getPort());
+        });
+        return new Gateway(current, cooldowns, clock, log, server, http);
+    }
+
+    private static HttpClient newHttpClient(int connectSeconds) {
+        return HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(connectSeconds))
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .proxy(HttpClient.Builder.NO_PROXY)
                 // Run the client's completion stages on the thread that completes them. Its default pool
@@ -59,28 +82,21 @@ public final class Gateway implements AutoCloseable {
                 // subscriber only queues, and request threads wait on futures themselves.
                 .executor(Runnable::run)
                 .build();
-        ProxyHandler proxy = new ProxyHandler(new UpstreamClient(http), cooldowns,
-                new CandidateOrder(ThreadLocalRandom::current), log);
-        ProxyServer server = ProxyServer.start(config.server(), current::get, proxy, log);
-        warmUp(http, server.address().getPort());
-        return new Gateway(current, cooldowns, clock, log, server, http);
     }
 
     /**
-     * One request through the whole client and server stack in the background, so the first real
-     * request does not pay for loading and linking the HttpClient (hundreds of milliseconds).
+     * One request through the whole client and server stack, so the first real request does not pay for
+     * loading and linking the HttpClient's classes (hundreds of milliseconds).
      */
     private static void warmUp(HttpClient http, int port) {
-        Thread.ofVirtual().name("warm-up").start(() -> {
-            try {
-                http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
-            } catch (IOException | RuntimeException e) {
-                // Only an optimisation; a server bound to another interface simply is not warmed.
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        try {
+            http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
+        } catch (IOException | RuntimeException e) {
+            // Only an optimisation; a server bound to another interface simply is not warmed.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Every secret of a config, for the log's masker. */
@@ -141,6 +157,6 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
-        http.shutdownNow();
+        http.thenAccept(HttpClient::shutdownNow);
     }
 }
