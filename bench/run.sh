@@ -21,7 +21,9 @@ BENCH="$ROOT/bench"
 OUT="${BENCH_OUT:-$BENCH/out}"
 
 RECOMMENDED_JVM_OPTS="-Xms32m -Xmx64m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=48m -XX:MaxMetaspaceSize=64m"
-JVM_OPTS="${JVM_OPTS:-$RECOMMENDED_JVM_OPTS}"
+# The recommended options also keep an AppCDS archive (written at the first exit, used by later starts);
+# it lives in the run's temp folder, so the first start-up of every run is a cold one.
+JVM_OPTS="${JVM_OPTS:-$RECOMMENDED_JVM_OPTS -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=@TMP@/llm-proxy.jsa}"
 QUICK="${QUICK:-0}"
 CEILING="${CEILING:-1}"
 PLAIN="${PLAIN:-1}"
@@ -58,6 +60,7 @@ fi
 
 # ---------------------------------------------------------------- processes and temp files
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/llm-proxy-bench.XXXXXX")
+JVM_OPTS="${JVM_OPTS//@TMP@/$TMP}"
 PIDS=()
 stop_pid() { # stops one process we started: TERM, then KILL after 5 s
     local pid=$1 i

@@ -15,6 +15,11 @@ import java.util.regex.Pattern;
 final class SecretMasker {
     static final SecretMasker DISABLED = new SecretMasker(false, List.of());
     private static final String MASK = "****";
+    /**
+     * Configured secrets shorter than this are not replaced everywhere: a one-letter "key" would turn every
+     * such letter of every line into stars. They are still masked where a key pattern shows them.
+     */
+    static final int MIN_ANYWHERE_LENGTH = 4;
     private static final String KEYWORDS = "x-api-key|api[_-]?key|apikey|authorization|access[_-]?token|token|key";
     /** Group 1: a JSON string value; group 2: a header ({@code name: value}) or query ({@code name=value}) value. */
     private static final Pattern KEY_VALUE = Pattern.compile("(?i)(?<![a-z0-9])(?:"
@@ -35,7 +40,8 @@ final class SecretMasker {
 
     private SecretMasker(boolean enabled, List<Secret> secrets) {
         this.enabled = enabled;
-        this.secrets = secrets.stream().filter(s -> s != null && s.isSet()).map(Secret::value).distinct()
+        this.secrets = secrets.stream().filter(s -> s != null && s.value().length() >= MIN_ANYWHERE_LENGTH)
+                .map(Secret::value).distinct()
                 .sorted(Comparator.comparingInt(String::length).reversed()).toList();
         this.masked = this.secrets.stream().map(SecretMasker::maskValue).toList();
     }

@@ -34,6 +34,12 @@ class SecretMaskerTest {
         assertEquals("password is ****!", masker.mask("password is pw123!"));
     }
 
+    @Test
+    void tinyConfiguredSecret_isNotMaskedEverywhereButStillInKeyPatterns() {
+        SecretMasker m = new SecretMasker(List.of(Secret.of("x")));
+        assertEquals("llm-proxy listening; x-api-key: ****", m.mask("llm-proxy listening; x-api-key: x"));
+    }
+
     static Stream<Arguments> patterns() {
         return Stream.of(
                 arguments("using sk-proj-abcdefghijklmnop1234 now", "using sk-pr****1234 now"),
