@@ -20,7 +20,9 @@ ROOT=$(pwd)
 BENCH="$ROOT/bench"
 OUT="${BENCH_OUT:-$BENCH/out}"
 
-RECOMMENDED_JVM_OPTS="-Xms32m -Xmx64m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=48m -XX:MaxMetaspaceSize=64m"
+RECOMMENDED_JVM_OPTS="-Xms24m -Xmx48m -XX:+UseSerialGC -Xss256k -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=48m -XX:CICompilerCount=2"
+# Fewer glibc malloc arenas: the JVM's native allocations otherwise spread over one arena per thread.
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 # The recommended options also keep an AppCDS archive (written at the first exit, used by later starts);
 # it lives in the run's temp folder, so the first start-up of every run is a cold one.
 JVM_OPTS="${JVM_OPTS:-$RECOMMENDED_JVM_OPTS -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=@TMP@/llm-proxy.jsa}"
