@@ -40,8 +40,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ConfigReloader implements AutoCloseable {
     static final Duration DEFAULT_POLL = Duration.ofSeconds(2);
     static final Duration DEFAULT_DEBOUNCE = Duration.ofMillis(200);
-    /** A steady stream of events still gets checked this long after the first one. */
     private static final Path NO_HOP = Path.of("");
+    /** A steady stream of events still gets checked this long after the first one. */
     private static final long MAX_DEBOUNCE_NANOS = TimeUnit.MILLISECONDS.toNanos(800);
 
     /** What the poll compares: where the path leads, when that file changed and how big it is. */

@@ -1,5 +1,6 @@
 package llmproxy.proxy;
 
+import llmproxy.testkit.Closer;
 import llmproxy.testkit.MockUpstream;
 import llmproxy.testkit.ProxyFixture;
 import llmproxy.testkit.TestClock;
@@ -11,8 +12,6 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 
@@ -66,25 +65,21 @@ class ProxyEndToEndTest {
               level: error
             """.formatted(PROXY_KEY, KEY_A, KEY_B);
 
-    final List<AutoCloseable> closeables = new ArrayList<>();
+    final Closer closer = new Closer();
     final TestClock clock = new TestClock(1_700_000_000_000L);
 
     @AfterEach
     void closeAll() throws Exception {
-        for (AutoCloseable c : closeables) {
-            c.close();
-        }
+        closer.close();
     }
 
     MockUpstream upstream(MockUpstream.Script script) throws IOException {
-        MockUpstream m = MockUpstream.start(script);
-        closeables.add(m);
-        return m;
+        return closer.upstream(script);
     }
 
     ProxyFixture proxy(MockUpstream a, MockUpstream b) {
         ProxyFixture p = ProxyFixture.start(ProxyFixture.config(TWO_BACKENDS, Map.of("A", a.url(), "B", b.url())), clock);
-        closeables.add(p);
+        closer.add(p);
         return p;
     }
 
@@ -206,7 +201,7 @@ class ProxyEndToEndTest {
         MockUpstream b = upstream(MockUpstream.json(400, "{\"error\":\"bad too\"}"));
         String yaml = TWO_BACKENDS.replace("error_codes: [\"429\", \"5xx\"]", "error_codes: [\"4xx\", \"5xx\"]");
         ProxyFixture p = ProxyFixture.start(ProxyFixture.config(yaml, Map.of("A", a.url(), "B", b.url())), clock);
-        closeables.add(p);
+        closer.add(p);
 
         HttpResponse<String> r = chat(p, "{\"model\":\"gpt\"}");
         assertEquals(400, r.statusCode());
@@ -276,7 +271,7 @@ class ProxyEndToEndTest {
         b.close();
         ProxyFixture p = ProxyFixture.start(ProxyFixture.config(TWO_BACKENDS,
                 Map.of("A", a.url(), "B", "http://127.0.0.1:" + deadPort)), clock);
-        closeables.add(p);
+        closer.add(p);
 
         HttpResponse<String> r = chat(p, "{\"model\":\"gpt\"}");
 

@@ -1,5 +1,6 @@
 package llmproxy.proxy;
 
+import llmproxy.testkit.Closer;
 import llmproxy.testkit.MockUpstream;
 import llmproxy.testkit.ProxyFixture;
 import llmproxy.testkit.TestClock;
@@ -8,8 +9,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -65,25 +64,21 @@ class RoutingEndToEndTest {
               level: error
             """;
 
-    final List<AutoCloseable> closeables = new ArrayList<>();
+    final Closer closer = new Closer();
 
     @AfterEach
     void closeAll() throws Exception {
-        for (AutoCloseable c : closeables) {
-            c.close();
-        }
+        closer.close();
     }
 
     MockUpstream upstream(MockUpstream.Script script) throws IOException {
-        MockUpstream m = MockUpstream.start(script);
-        closeables.add(m);
-        return m;
+        return closer.upstream(script);
     }
 
     ProxyFixture proxy(int maxRetries, MockUpstream a, MockUpstream b, MockUpstream c) {
         ProxyFixture p = ProxyFixture.start(ProxyFixture.config(CONFIG.formatted(maxRetries),
                 Map.of("A", a.url(), "B", b.url(), "C", c.url())), new TestClock(1_700_000_000_000L));
-        closeables.add(p);
+        closer.add(p);
         return p;
     }
 

@@ -1,6 +1,7 @@
 package llmproxy.proxy;
 
 import llmproxy.routing.Candidate;
+import llmproxy.testkit.Closer;
 import llmproxy.testkit.MockUpstream;
 import llmproxy.testkit.ProxyFixture;
 import llmproxy.testkit.TestClock;
@@ -15,8 +16,6 @@ import java.io.OutputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -49,25 +48,21 @@ class StreamingEndToEndTest {
               level: error
             """;
 
-    final List<AutoCloseable> closeables = new ArrayList<>();
+    final Closer closer = new Closer();
     final TestClock clock = new TestClock(1_700_000_000_000L);
 
     @AfterEach
     void closeAll() throws Exception {
-        for (AutoCloseable c : closeables) {
-            c.close();
-        }
+        closer.close();
     }
 
     MockUpstream upstream(MockUpstream.Script script) throws IOException {
-        MockUpstream m = MockUpstream.start(script);
-        closeables.add(m);
-        return m;
+        return closer.upstream(script);
     }
 
     ProxyFixture proxy(MockUpstream a, MockUpstream b) {
         ProxyFixture p = ProxyFixture.start(ProxyFixture.config(CONFIG, Map.of("A", a.url(), "B", b.url())), clock);
-        closeables.add(p);
+        closer.add(p);
         return p;
     }
 

@@ -1,0 +1,38 @@
+package llmproxy.testkit;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Everything a test started, closed in reverse order after it. */
+public final class Closer implements AutoCloseable {
+    private final List<AutoCloseable> items = new ArrayList<>();
+
+    public <T extends AutoCloseable> T add(T item) {
+        items.add(item);
+        return item;
+    }
+
+    public MockUpstream upstream(MockUpstream.Script script) throws IOException {
+        return add(MockUpstream.start(script));
+    }
+
+    /** Closes everything, even when one close fails; the first failure is rethrown. */
+    @Override
+    public void close() {
+        RuntimeException first = null;
+        for (int i = items.size() - 1; i >= 0; i--) {
+            try {
+                items.get(i).close();
+            } catch (Exception e) {
+                if (first == null) {
+                    first = new IllegalStateException("closing " + items.get(i), e);
+                }
+            }
+        }
+        items.clear();
+        if (first != null) {
+            throw first;
+        }
+    }
+}
