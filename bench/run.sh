@@ -23,9 +23,9 @@ OUT="${BENCH_OUT:-$BENCH/out}"
 RECOMMENDED_JVM_OPTS="-Xms24m -Xmx48m -XX:+UseSerialGC -Xss256k -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=48m -XX:CICompilerCount=2"
 # Fewer glibc malloc arenas: the JVM's native allocations otherwise spread over one arena per thread.
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
-# The recommended options also keep an AppCDS archive (written at the first exit, used by later starts);
-# it lives in the run's temp folder, so the first start-up of every run is a cold one.
-JVM_OPTS="${JVM_OPTS:-$RECOMMENDED_JVM_OPTS -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=@TMP@/llm-proxy.jsa}"
+# No AppCDS archive (-XX:+AutoCreateSharedArchive): it cut start-up to ~300 ms, but JDK 25.0.3 once crashed
+# (SIGSEGV in LambdaProxyClassDictionary) mapping an archive written by a JVM stopped during its start-up.
+JVM_OPTS="${JVM_OPTS:-$RECOMMENDED_JVM_OPTS}"
 QUICK="${QUICK:-0}"
 CEILING="${CEILING:-1}"
 PLAIN="${PLAIN:-1}"
@@ -62,7 +62,6 @@ fi
 
 # ---------------------------------------------------------------- processes and temp files
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/llm-proxy-bench.XXXXXX")
-JVM_OPTS="${JVM_OPTS//@TMP@/$TMP}"
 PIDS=()
 stop_pid() { # stops one process we started: TERM, then KILL after 5 s
     local pid=$1 i
