@@ -139,7 +139,12 @@ public final class ProxyHandler {
             failures.append(c.backend().name()).append('/').append(c.model()).append(": ").append(d.why());
             last = outcome;
         }
-        log.error("[" + rid + "] all backends failed for model=" + json.model() + ": " + failures);
+        String allFailed = "[" + rid + "] all backends failed for model=" + json.model() + ": " + failures;
+        if (last instanceof Outcome.HttpError e && e.status() < 500) {
+            log.warn(allFailed); // every backend refused this request: most likely the client's fault
+        } else {
+            log.error(allFailed);
+        }
         if (last instanceof Outcome.HttpError e) {
             relayError(exchange, trace, "", e);
         } else {

@@ -78,9 +78,7 @@ class ProxyEndToEndTest {
     }
 
     ProxyFixture proxy(MockUpstream a, MockUpstream b) {
-        ProxyFixture p = ProxyFixture.start(ProxyFixture.config(TWO_BACKENDS, Map.of("A", a.url(), "B", b.url())), clock);
-        closer.add(p);
-        return p;
+        return closer.proxy(TWO_BACKENDS, Map.of("A", a.url(), "B", b.url()), clock);
     }
 
     HttpResponse<String> chat(ProxyFixture p, String body) {
@@ -200,8 +198,7 @@ class ProxyEndToEndTest {
         MockUpstream a = upstream(MockUpstream.json(400, "{\"error\":\"bad\"}"));
         MockUpstream b = upstream(MockUpstream.json(400, "{\"error\":\"bad too\"}"));
         String yaml = TWO_BACKENDS.replace("error_codes: [\"429\", \"5xx\"]", "error_codes: [\"4xx\", \"5xx\"]");
-        ProxyFixture p = ProxyFixture.start(ProxyFixture.config(yaml, Map.of("A", a.url(), "B", b.url())), clock);
-        closer.add(p);
+        ProxyFixture p = closer.proxy(yaml, Map.of("A", a.url(), "B", b.url()), clock);
 
         HttpResponse<String> r = chat(p, "{\"model\":\"gpt\"}");
         assertEquals(400, r.statusCode());
@@ -269,9 +266,7 @@ class ProxyEndToEndTest {
         MockUpstream b = upstream(MockUpstream.chatOk("b"));
         int deadPort = b.port();
         b.close();
-        ProxyFixture p = ProxyFixture.start(ProxyFixture.config(TWO_BACKENDS,
-                Map.of("A", a.url(), "B", "http://127.0.0.1:" + deadPort)), clock);
-        closer.add(p);
+        ProxyFixture p = closer.proxy(TWO_BACKENDS, Map.of("A", a.url(), "B", "http://127.0.0.1:" + deadPort), clock);
 
         HttpResponse<String> r = chat(p, "{\"model\":\"gpt\"}");
 

@@ -76,10 +76,8 @@ class RoutingEndToEndTest {
     }
 
     ProxyFixture proxy(int maxRetries, MockUpstream a, MockUpstream b, MockUpstream c) {
-        ProxyFixture p = ProxyFixture.start(ProxyFixture.config(CONFIG.formatted(maxRetries),
-                Map.of("A", a.url(), "B", b.url(), "C", c.url())), new TestClock(1_700_000_000_000L));
-        closer.add(p);
-        return p;
+        return closer.proxy(CONFIG.formatted(maxRetries), Map.of("A", a.url(), "B", b.url(), "C", c.url()),
+                new TestClock(1_700_000_000_000L));
     }
 
     @Test

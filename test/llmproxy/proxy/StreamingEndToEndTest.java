@@ -61,9 +61,7 @@ class StreamingEndToEndTest {
     }
 
     ProxyFixture proxy(MockUpstream a, MockUpstream b) {
-        ProxyFixture p = ProxyFixture.start(ProxyFixture.config(CONFIG, Map.of("A", a.url(), "B", b.url())), clock);
-        closer.add(p);
-        return p;
+        return closer.proxy(CONFIG, Map.of("A", a.url(), "B", b.url()), clock);
     }
 
     HttpResponse<InputStream> stream(ProxyFixture p) throws Exception {

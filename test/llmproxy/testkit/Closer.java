@@ -1,8 +1,10 @@
 package llmproxy.testkit;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Everything a test started, closed in reverse order after it. */
 public final class Closer implements AutoCloseable {
@@ -15,6 +17,11 @@ public final class Closer implements AutoCloseable {
 
     public MockUpstream upstream(MockUpstream.Script script) throws IOException {
         return add(MockUpstream.start(script));
+    }
+
+    /** A gateway from YAML whose {@code ${NAME}} placeholders come from {@code env}. */
+    public ProxyFixture proxy(String yaml, Map<String, String> env, Clock clock) {
+        return add(ProxyFixture.start(ProxyFixture.config(yaml, env), clock));
     }
 
     /** Closes everything, even when one close fails; the first failure is rethrown. */
