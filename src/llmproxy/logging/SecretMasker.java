@@ -4,8 +4,10 @@ import llmproxy.config.Secret;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Hides API keys in log text: every configured secret, {@code sk-...} keys, Bearer tokens and the values of
@@ -20,6 +22,11 @@ final class SecretMasker {
      * such letter of every line into stars. They are still masked where a key pattern shows them.
      */
     static final int MIN_ANYWHERE_LENGTH = 4;
+    /**
+     * A {@code key: value} or {@code key=value} value shorter than this is prose, not a credential
+     * ("proxy_api_key: not set"); configured secrets of any length from 4 up are masked regardless.
+     */
+    static final int MIN_PATTERN_VALUE_LENGTH = 6;
     private static final String KEYWORDS = "x-api-key|api[_-]?key|apikey|authorization|access[_-]?token|token|key";
     /** Group 1: a JSON string value; group 2: a header ({@code name: value}) or query ({@code name=value}) value. */
     private static final Pattern KEY_VALUE = Pattern.compile("(?i)(?<![a-z0-9])(?:"
@@ -32,6 +39,8 @@ final class SecretMasker {
     private final boolean enabled;
     private final List<String> secrets;
     private final List<String> masked;
+    /** Every configured secret, short ones included: always masked where a key pattern shows them. */
+    private final Set<String> configured;
 
     /** Masks the given secrets (longest first, so a key containing another is hidden whole) and the patterns. */
     SecretMasker(List<Secret> secrets) {
@@ -44,6 +53,8 @@ final class SecretMasker {
                 .map(Secret::value).distinct()
                 .sorted(Comparator.comparingInt(String::length).reversed()).toList();
         this.masked = this.secrets.stream().map(SecretMasker::maskValue).toList();
+        this.configured = secrets.stream().filter(s -> s != null && s.isSet()).map(Secret::value)
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     String mask(String text) {
@@ -57,13 +68,13 @@ final class SecretMasker {
             }
         }
         if (containsIgnoreCase(s, "key") || containsIgnoreCase(s, "token") || containsIgnoreCase(s, "authorization")) {
-            s = maskGroups(s, KEY_VALUE);
+            s = maskGroups(s, KEY_VALUE, MIN_PATTERN_VALUE_LENGTH, configured);
         }
         if (containsIgnoreCase(s, "bearer")) {
-            s = maskGroups(s, BEARER);
+            s = maskGroups(s, BEARER, 1, configured);
         }
         if (s.contains("sk-")) {
-            s = maskGroups(s, SK_KEY);
+            s = maskGroups(s, SK_KEY, 1, configured);
         }
         return s;
     }
@@ -74,7 +85,7 @@ final class SecretMasker {
     }
 
     /** Replaces the first participating group of each match (or the whole match when there are no groups). */
-    private static String maskGroups(String text, Pattern pattern) {
+    private static String maskGroups(String text, Pattern pattern, int minLength, Set<String> configured) {
         Matcher m = pattern.matcher(text);
         StringBuilder sb = null;
         int last = 0;
@@ -84,7 +95,8 @@ final class SecretMasker {
                 g = m.start(i) >= 0 ? i : 0;
             }
             String value = m.group(g);
-            if (value.isEmpty() || value.contains(MASK)) {
+            if ((value.length() < minLength && !configured.contains(value)) || value.isEmpty()
+                    || value.contains(MASK)) {
                 continue;
             }
             if (sb == null) {
