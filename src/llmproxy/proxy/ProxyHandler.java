@@ -46,7 +46,25 @@ public final class ProxyHandler {
         RequestTrace trace = new RequestTrace(rid, System.currentTimeMillis(), start, client,
                 exchange.getRequestMethod(), path);
         long declared = declaredLength(exchange);
-        byte[] body = BodyReader.read(exchange.getRequestBody(), declared, config.server().maxBodyBytes());
+        if (declared > Runtime.getRuntime().maxMemory() / 2) {
+            // The body and its rewritten copy must fit in the heap: refuse at once, before reading it.
+            exchange.getResponseHeaders().set("Connection", "close");
+            log.error("[" + rid + "] request body of " + declared + " bytes cannot fit in the heap ("
+                    + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB); raise -Xmx or lower server.max_body_mb");
+            reject(exchange, trace, 413, "request_too_large", "request body does not fit in the proxy's memory");
+            return;
+        }
+        byte[] body;
+        try {
+            body = BodyReader.read(exchange.getRequestBody(), declared, config.server().maxBodyBytes());
+        } catch (OutOfMemoryError e) {
+            // One huge body cannot take the whole process down: refuse it and keep serving.
+            exchange.getResponseHeaders().set("Connection", "close");
+            log.error("[" + rid + "] request body of " + (declared < 0 ? "unknown" : declared + " bytes")
+                    + " does not fit in the heap; raise -Xmx or lower server.max_body_mb");
+            reject(exchange, trace, 413, "request_too_large", "request body does not fit in the proxy's memory");
+            return;
+        }
         if (body == null) {
             exchange.getResponseHeaders().set("Connection", "close");
             reject(exchange, trace, 413, "request_too_large",
