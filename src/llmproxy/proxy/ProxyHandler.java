@@ -46,29 +46,25 @@ public final class ProxyHandler {
         RequestTrace trace = new RequestTrace(rid, System.currentTimeMillis(), start, client,
                 exchange.getRequestMethod(), path);
         long declared = declaredLength(exchange);
-        if (declared > Runtime.getRuntime().maxMemory() / 2) {
-            // The body and its rewritten copy must fit in the heap: refuse at once, before reading it.
-            exchange.getResponseHeaders().set("Connection", "close");
-            log.error("[" + rid + "] request body of " + declared + " bytes cannot fit in the heap ("
-                    + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB); raise -Xmx or lower server.max_body_mb");
-            reject(exchange, trace, 413, "request_too_large", "request body does not fit in the proxy's memory");
-            return;
-        }
-        byte[] body;
+        // The body and its rewritten copy must fit in the heap: a body that cannot is refused before it is
+        // read, and one that turns out not to (chunked) is refused when it does not; either way we keep serving.
+        boolean fits = declared <= Runtime.getRuntime().maxMemory() / 2;
+        byte[] body = null;
         try {
-            body = BodyReader.read(exchange.getRequestBody(), declared, config.server().maxBodyBytes());
+            if (fits) {
+                body = BodyReader.read(exchange.getRequestBody(), declared, config.server().maxBodyBytes());
+            }
         } catch (OutOfMemoryError e) {
-            // One huge body cannot take the whole process down: refuse it and keep serving.
-            exchange.getResponseHeaders().set("Connection", "close");
-            log.error("[" + rid + "] request body of " + (declared < 0 ? "unknown" : declared + " bytes")
+            fits = false;
+        }
+        if (!fits) {
+            log.error("[" + rid + "] request body of " + (declared < 0 ? "unknown size" : declared + " bytes")
                     + " does not fit in the heap; raise -Xmx or lower server.max_body_mb");
-            reject(exchange, trace, 413, "request_too_large", "request body does not fit in the proxy's memory");
+            refuseBody(exchange, trace, "request body does not fit in the proxy's memory");
             return;
         }
         if (body == null) {
-            exchange.getResponseHeaders().set("Connection", "close");
-            reject(exchange, trace, 413, "request_too_large",
-                    "request body is larger than " + config.server().maxBodyMb() + " MiB");
+            refuseBody(exchange, trace, "request body is larger than " + config.server().maxBodyMb() + " MiB");
             return;
         }
         JsonBody json;
@@ -237,6 +233,12 @@ public final class ProxyHandler {
         trace.firstByte(end);
         trace.finish(e.status(), backend, "upstream error " + e.status(), end);
         log.request(trace);
+    }
+
+    /** 413; the connection closes, since the rest of the body is not going to be read. */
+    private void refuseBody(HttpExchange exchange, RequestTrace trace, String message) {
+        exchange.getResponseHeaders().set("Connection", "close");
+        reject(exchange, trace, 413, "request_too_large", message);
     }
 
     private void reject(HttpExchange exchange, RequestTrace trace, int status, String code, String message) {
