@@ -45,7 +45,7 @@ final class RequestBlockFormatter {
                 sb.append(" error=").append(a.error());
             }
             sb.append(" action=").append(a.action()).append(" took=");
-            appendMillis(sb, a.endNanos() - a.startNanos());
+            Durations.appendMillis(sb, a.endNanos() - a.startNanos());
         }
         sb.append(NL).append("  result: status=").append(t.finalStatus()).append(" backend=").append(t.finalBackend())
                 .append(" result=").append(t.result());
@@ -67,7 +67,7 @@ final class RequestBlockFormatter {
         String sep = "";
         for (RequestTrace.Attempt a : t.attempts()) {
             sb.append(sep).append(a.backend()).append('/').append(a.model()).append(':');
-            appendMillis(sb, a.endNanos() - a.startNanos());
+            Durations.appendMillis(sb, a.endNanos() - a.startNanos());
             sb.append(':');
             if (a.status() >= 0) {
                 sb.append(a.status());
@@ -101,19 +101,13 @@ final class RequestBlockFormatter {
         if (t.firstByteNanos() == 0) {
             sb.append('-');
         } else {
-            appendMillis(sb, t.firstByteNanos() - t.startNanos());
+            Durations.appendMillis(sb, t.firstByteNanos() - t.startNanos());
         }
         sb.append(" total=");
         if (t.lastByteNanos() == 0) {
             sb.append('-');
         } else {
-            appendMillis(sb, t.lastByteNanos() - t.startNanos());
+            Durations.appendMillis(sb, t.lastByteNanos() - t.startNanos());
         }
-    }
-
-    /** Milliseconds with one decimal ({@code 12.3ms}), without String.format. */
-    static void appendMillis(StringBuilder sb, long nanos) {
-        long tenths = Math.max(0L, nanos) / 100_000L;
-        sb.append(tenths / 10).append('.').append(tenths % 10).append("ms");
     }
 }

@@ -21,15 +21,20 @@ public final class ErrorResponses {
         byte[] body = body(isAnthropic(exchange.getRequestURI().getRawPath()), status, code, message);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         try {
-            boolean head = exchange.getRequestMethod().equals("HEAD");
-            exchange.sendResponseHeaders(status, head ? -1 : body.length);
-            if (!head) {
-                OutputStream out = exchange.getResponseBody();
-                out.write(body);
-                out.flush();
-            }
+            sendFixed(exchange, status, body);
         } catch (IOException clientGone) {
             // The client left; nothing to tell it.
+        }
+    }
+
+    /** Sends {@code status} and a body known in full, with its length; none for HEAD or an empty body. */
+    public static void sendFixed(HttpExchange exchange, int status, byte[] body) throws IOException {
+        boolean none = body.length == 0 || exchange.getRequestMethod().equals("HEAD");
+        exchange.sendResponseHeaders(status, none ? -1 : body.length);
+        if (!none) {
+            OutputStream out = exchange.getResponseBody();
+            out.write(body);
+            out.flush();
         }
     }
 

@@ -5,6 +5,7 @@ import llmproxy.config.Config;
 import llmproxy.json.JsonBody;
 import llmproxy.json.JsonException;
 import llmproxy.json.JsonScanner;
+import llmproxy.logging.Durations;
 import llmproxy.logging.Level;
 import llmproxy.logging.Log;
 import llmproxy.logging.RequestTrace;
@@ -46,25 +47,25 @@ public final class ProxyHandler {
         RequestTrace trace = new RequestTrace(rid, System.currentTimeMillis(), start, client,
                 exchange.getRequestMethod(), path);
         long declared = declaredLength(exchange);
-        // The body and its rewritten copy must fit in the heap: a body that cannot is refused before it is
-        // read, and one that turns out not to (chunked) is refused when it does not; either way we keep serving.
-        boolean fits = declared <= Runtime.getRuntime().maxMemory() / 2;
-        byte[] body = null;
+        // The body and its rewritten copy must fit in the heap, so a small heap lowers the limit; an
+        // OutOfMemoryError while buffering (several big bodies at once) is refused the same way.
+        long heapRoom = Runtime.getRuntime().maxMemory() / 2;
+        long limit = Math.min(config.server().maxBodyBytes(), heapRoom);
+        byte[] body;
         try {
-            if (fits) {
-                body = BodyReader.read(exchange.getRequestBody(), declared, config.server().maxBodyBytes());
-            }
+            body = BodyReader.read(exchange.getRequestBody(), declared, limit);
         } catch (OutOfMemoryError e) {
-            fits = false;
-        }
-        if (!fits) {
-            log.error("[" + rid + "] request body of " + (declared < 0 ? "unknown size" : declared + " bytes")
-                    + " does not fit in the heap; raise -Xmx or lower server.max_body_mb");
-            refuseBody(exchange, trace, "request body does not fit in the proxy's memory");
-            return;
+            body = null;
+            limit = heapRoom;
         }
         if (body == null) {
-            refuseBody(exchange, trace, "request body is larger than " + config.server().maxBodyMb() + " MiB");
+            if (limit == heapRoom) {
+                log.error("[" + rid + "] request body of " + (declared < 0 ? "unknown size" : declared + " bytes")
+                        + " does not fit in the heap; raise -Xmx or lower server.max_body_mb");
+                refuseBody(exchange, trace, "request body does not fit in the proxy's memory");
+            } else {
+                refuseBody(exchange, trace, "request body is larger than " + config.server().maxBodyMb() + " MiB");
+            }
             return;
         }
         JsonBody json;
@@ -131,8 +132,8 @@ public final class ProxyHandler {
             int status = outcome instanceof Outcome.HttpError e ? e.status() : -1;
             String reason = outcome instanceof Outcome.Transport t ? t.reason() : null;
             if (!d.fallback()) {
-                trace.attempt(new RequestTrace.Attempt(c.backend().name(), c.model(), uri.toString(), status, null,
-                        "returned to client (" + d.why() + ")", t0, System.nanoTime()));
+                trace.attempt(attempt(c, uri, status, null, "returned to client (" + d.why() + ")", t0,
+                        System.nanoTime()));
                 relayError(exchange, trace, c.backend().name(), (Outcome.HttpError) outcome);
                 return;
             }
@@ -143,8 +144,7 @@ public final class ProxyHandler {
                 log.warn("[" + rid + "] cooldown set: backend=" + c.backend().name() + " model=" + c.model()
                         + " for " + d.cooldownMillis() / 1000 + "s until " + Instant.ofEpochMilli(until));
             }
-            trace.attempt(new RequestTrace.Attempt(c.backend().name(), c.model(), uri.toString(), status, reason,
-                    action, t0, System.nanoTime()));
+            trace.attempt(attempt(c, uri, status, reason, action, t0, System.nanoTime()));
             log.warn("[" + rid + "] attempt failed: backend=" + c.backend().name() + " model=" + c.model() + " "
                     + d.why() + (n < candidates.size() ? "; falling back" : ""));
             if (!failures.isEmpty()) {
@@ -175,26 +175,23 @@ public final class ProxyHandler {
         String rid = trace.requestId();
         switch (r.end()) {
             case COMPLETE -> {
-                trace.attempt(new RequestTrace.Attempt(c.backend().name(), c.model(), uri.toString(), status, null,
-                        "relayed", t0, end));
+                trace.attempt(attempt(c, uri, status, null, "relayed", t0, end));
                 trace.finish(status, c.backend().name(), "ok", end);
                 if (log.isEnabled(Level.INFO)) {
                     log.info("[" + rid + "] request succeeded: backend=" + c.backend().name() + " model=" + c.model()
-                            + " status=" + status + " took=" + millis(end - trace.startNanos()) + "ms");
+                            + " status=" + status + " took=" + Durations.millis(end - trace.startNanos()));
                 }
                 log.request(trace);
             }
             case CLIENT_GONE -> {
-                trace.attempt(new RequestTrace.Attempt(c.backend().name(), c.model(), uri.toString(), status,
-                        "client disconnected", "upstream cancelled", t0, end));
+                trace.attempt(attempt(c, uri, status, "client disconnected", "upstream cancelled", t0, end));
                 trace.finish(499, c.backend().name(), "client disconnected", end);
                 log.info("[" + rid + "] client disconnected: backend=" + c.backend().name() + " after "
-                        + millis(end - trace.startNanos()) + "ms; upstream request cancelled");
+                        + Durations.millis(end - trace.startNanos()) + "; upstream request cancelled");
                 log.request(trace);
             }
             case UPSTREAM_BROKE -> {
-                trace.attempt(new RequestTrace.Attempt(c.backend().name(), c.model(), uri.toString(), status,
-                        r.reason(), "stream broken", t0, end));
+                trace.attempt(attempt(c, uri, status, r.reason(), "stream broken", t0, end));
                 trace.finish(502, c.backend().name(), "upstream broke mid-response: " + r.reason(), end);
                 long until = cooldowns.coolDown(c.pair(), cooldownMillis);
                 log.error("[" + rid + "] upstream broke mid-response: backend=" + c.backend().name() + " model="
@@ -216,16 +213,16 @@ public final class ProxyHandler {
         }
     }
 
+    private static RequestTrace.Attempt attempt(Candidate c, URI uri, int status, String error, String action,
+                                                long start, long end) {
+        return new RequestTrace.Attempt(c.backend().name(), c.model(), uri.toString(), status, error, action, start,
+                end);
+    }
+
     private void relayError(HttpExchange exchange, RequestTrace trace, String backend, Outcome.HttpError e) {
         HeaderFilter.copyErrorHeaders(e.headers(), exchange.getResponseHeaders());
         try {
-            boolean head = exchange.getRequestMethod().equals("HEAD");
-            exchange.sendResponseHeaders(e.status(), head || e.body().length == 0 ? -1 : e.body().length);
-            if (!head && e.body().length > 0) {
-                OutputStream out = exchange.getResponseBody();
-                out.write(e.body());
-                out.flush();
-            }
+            ErrorResponses.sendFixed(exchange, e.status(), e.body());
         } catch (IOException clientGone) {
             // The client left; the trace still records what it would have got.
         }
@@ -267,13 +264,5 @@ public final class ProxyHandler {
         } catch (NumberFormatException e) {
             return -1;
         }
-    }
-
-    /** Nanoseconds as milliseconds with two decimals, without String.format on the hot path. */
-    static String millis(long nanos) {
-        long hundredths = nanos / 10_000;
-        long whole = hundredths / 100;
-        long frac = hundredths % 100;
-        return whole + (frac < 10 ? ".0" : ".") + frac;
     }
 }

@@ -102,10 +102,6 @@ final class UpstreamBody implements HttpResponse.BodySubscriber<UpstreamBody> {
         return java.util.Arrays.copyOf(buf, n);
     }
 
-    boolean isComplete() {
-        return done;
-    }
-
     /** Cancels the upstream exchange unless the body was fully read (then the connection is reused). */
     void close() {
         if (!done) {

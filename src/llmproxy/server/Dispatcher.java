@@ -11,7 +11,6 @@ import llmproxy.proxy.ProxyHandler;
 import llmproxy.routing.Snapshot;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -160,14 +159,7 @@ final class Dispatcher implements HttpHandler {
 
     private static void sendJson(HttpExchange exchange, int status, byte[] body) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "application/json");
-        if (exchange.getRequestMethod().equals("HEAD")) {
-            exchange.sendResponseHeaders(status, -1);
-            return;
-        }
-        exchange.sendResponseHeaders(status, body.length);
-        OutputStream out = exchange.getResponseBody();
-        out.write(body);
-        out.flush();
+        ErrorResponses.sendFixed(exchange, status, body);
     }
 
     static String clientIp(HttpExchange exchange) {
