@@ -109,6 +109,8 @@ class ProxyEndToEndTest {
         assertEquals("org-1", seen.header("OpenAI-Organization"));
         assertEquals(r.headers().firstValue("x-request-id").orElseThrow(), seen.header("X-Request-ID"));
         assertFalse(seen.headers().toString().contains(PROXY_KEY), "proxy key reached the backend");
+        assertNull(seen.header("Upgrade"), "plaintext HTTP/2 upgrade attempted");
+        assertNull(seen.header("HTTP2-Settings"));
         assertEquals(0, b.count());
     }
 
