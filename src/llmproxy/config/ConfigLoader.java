@@ -1,6 +1,7 @@
 package llmproxy.config;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -23,17 +24,26 @@ public final class ConfigLoader {
     }
 
     public Config load(Path file) throws ConfigException {
-        String text;
+        byte[] bytes;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw ConfigException.unreadable(file, "config file not found");
         } catch (AccessDeniedException e) {
             throw ConfigException.unreadable(file, "permission denied reading the config file");
-        } catch (CharacterCodingException e) {
-            throw ConfigException.unreadable(file, "config file is not valid UTF-8");
         } catch (IOException e) {
             throw ConfigException.unreadable(file, "cannot read the config file: " + e);
+        }
+        return parse(bytes, file);
+    }
+
+    /** Parses the file's raw bytes (strict UTF-8); the reloader hashes and parses the same bytes it read once. */
+    public Config parse(byte[] bytes, Path file) throws ConfigException {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw ConfigException.unreadable(file, "config file is not valid UTF-8");
         }
         return parse(text, file);
     }

@@ -7,9 +7,6 @@ import llmproxy.config.Problem;
 import llmproxy.logging.Log;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -270,11 +267,7 @@ public final class ConfigReloader implements AutoCloseable {
     private void reload(byte[] bytes) {
         Config next;
         try {
-            String text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
-            next = loader.parse(text, file);
-        } catch (CharacterCodingException e) {
-            log.error("config reload failed; keeping the current config: " + file + ": config file is not valid UTF-8");
-            return;
+            next = loader.parse(bytes, file);
         } catch (ConfigException e) {
             log.error("config reload failed; keeping the current config: " + e.getMessage());
             return;
