@@ -56,7 +56,9 @@ final class ConfigBinder {
         Section f = section(top, "fallback");
         Fallback fallback = new Fallback(f.integer("cooldown_seconds", Fallback.DEFAULT_COOLDOWN_SECONDS, 0),
                 f.integer("max_retries", 0, 0),
-                modelsBinder.aliasFallback(f.node("alias_fallback"), f.path("alias_fallback"), f.line("alias_fallback"), models));
+                modelsBinder.aliasFallback(f.node("alias_fallback"), f.path("alias_fallback"), f.line("alias_fallback"), models),
+                f.integer("retry_same", 0, 0), f.integer("retry_backoff_ms", Fallback.DEFAULT_RETRY_BACKOFF_MS, 1),
+                f.integer("max_retry_wait_seconds", Fallback.DEFAULT_MAX_RETRY_WAIT_SECONDS, 0));
         f.finish();
         Detection detection = detection(section(top, "detection"));
         LogSettings logging = logging(section(top, "logging"));
@@ -149,13 +151,19 @@ final class ConfigBinder {
                 }
             }
         }
-        List<String> patterns = new ArrayList<>();
-        YamlNode.Sequence seq = values.sequence(d.node("error_patterns"), d.path("error_patterns"), d.line("error_patterns"));
-        if (seq != null) {
-            values.texts(seq, d.path("error_patterns")).stream().filter(t -> t != null).forEach(patterns::add);
-        }
+        List<String> patterns = texts(d, "error_patterns");
+        List<String> requestPatterns = texts(d, "request_patterns");
         d.finish();
-        return new Detection(codes, patterns);
+        return new Detection(codes, patterns, requestPatterns);
+    }
+
+    private List<String> texts(Section d, String key) {
+        List<String> texts = new ArrayList<>();
+        YamlNode.Sequence seq = values.sequence(d.node(key), d.path(key), d.line(key));
+        if (seq != null) {
+            values.texts(seq, d.path(key)).stream().filter(t -> t != null).forEach(texts::add);
+        }
+        return texts;
     }
 
     private LogSettings logging(Section l) {
@@ -187,7 +195,9 @@ final class ConfigBinder {
         Timeouts d = Timeouts.defaults();
         Timeouts s = new Timeouts(t.integer("connect_seconds", d.connectSeconds(), 1),
                 t.integer("response_header_seconds", d.responseHeaderSeconds(), 1),
-                t.integer("stream_idle_seconds", d.streamIdleSeconds(), 1));
+                t.integer("stream_idle_seconds", d.streamIdleSeconds(), 1),
+                t.integer("first_token_seconds", d.firstTokenSeconds(), 0),
+                t.integer("request_seconds", d.requestSeconds(), 0));
         t.finish();
         return s;
     }

@@ -2,6 +2,8 @@ package llmproxy.proxy;
 
 import com.sun.net.httpserver.HttpExchange;
 import llmproxy.config.Config;
+import llmproxy.config.Fallback;
+import llmproxy.config.Timeouts;
 import llmproxy.json.JsonBody;
 import llmproxy.json.JsonException;
 import llmproxy.json.JsonScanner;
@@ -18,6 +20,8 @@ import llmproxy.routing.Snapshot;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,9 +37,11 @@ public final class ProxyHandler {
     private final Log log;
     private final WriteWatchdog watchdog;
     private final List<RequestListener> listeners;
+    private final Supplier<RandomGenerator> random;
 
     public ProxyHandler(UpstreamClient upstream, CooldownRegistry cooldowns, CandidateOrder order, Log log,
-                        WriteWatchdog watchdog, List<RequestListener> listeners) {
+                        WriteWatchdog watchdog, List<RequestListener> listeners, Supplier<RandomGenerator> random) {
+        this.random = random;
         this.upstream = upstream;
         this.cooldowns = cooldowns;
         this.order = order;
@@ -135,8 +141,9 @@ public final class ProxyHandler {
         }
 
         RequestResult run() {
-            long headerTimeout = TimeUnit.SECONDS.toNanos(config.timeouts().responseHeaderSeconds());
-            long idleTimeout = TimeUnit.SECONDS.toNanos(config.timeouts().streamIdleSeconds());
+            Timeouts t = config.timeouts();
+            long requestDeadline = t.requestSeconds() > 0
+                    ? request.startNanos() + TimeUnit.SECONDS.toNanos(t.requestSeconds()) : Long.MAX_VALUE;
             long cooldownMillis = TimeUnit.SECONDS.toMillis(config.fallback().cooldownSeconds());
             Outcome.HttpError lastError = null;
             Candidate lastErrorBy = null;
@@ -149,57 +156,60 @@ public final class ProxyHandler {
                             + ": its protocol cannot carry " + request.path());
                     continue;
                 }
-                long t0 = System.nanoTime();
-                UpstreamRequest prepared;
-                Outcome outcome;
-                try {
-                    prepared = protocol.prepare(request, c);
-                    if (log.isEnabled(Level.DEBUG)) {
-                        log.debug("[" + request.id() + "] attempt " + n + "/" + candidates.size() + ": backend="
-                                + c.backend().name() + " model=" + c.model() + " via=" + c.viaAlias() + " url="
-                                + prepared.uri());
+                for (int retry = 0; ; retry++) {
+                    if (System.nanoTime() - requestDeadline >= 0) {
+                        return deadlinePassed(lastError, lastErrorBy, t.requestSeconds());
                     }
-                    outcome = upstream.send(prepared, headerTimeout, idleTimeout);
-                } catch (Protocol.AttemptException e) {
-                    prepared = null;
-                    outcome = new Outcome.Transport(Outcome.Kind.PROTOCOL, e.getMessage());
-                }
-                String url = prepared == null ? c.backend().url().toString() : prepared.uri().toString();
-                if (outcome instanceof Outcome.Success s) {
-                    return relaySuccess(protocol, c, url, s, idleTimeout, cooldownMillis, t0);
-                }
-                FailurePolicy.Decision d = FailurePolicy.decide(outcome, config.detection(), cooldownMillis,
-                        cooldowns.nowMillis(), request.body());
-                int status = outcome instanceof Outcome.HttpError e ? e.status() : -1;
-                String reason = outcome instanceof Outcome.Transport t ? t.reason() : null;
-                if (!d.fallback()) {
-                    trace.attempt(attempt(c, url, status, null, "returned to client (" + d.why() + ")", t0));
-                    return relayError(protocol, c, (Outcome.HttpError) outcome, false);
-                }
-                String action = "fallback";
-                String cooled = "";
-                if (d.cooldownMillis() > 0) {
-                    long until = cooldowns.coolDown(c.pair(), d.cooldownMillis());
-                    cooled = "; cooldown " + d.cooldownMillis() / 1000 + "s until " + LocalTimes.format(until);
-                    action = "fallback, cooldown until " + LocalTimes.format(until);
-                }
-                trace.attempt(attempt(c, url, status, reason, action, t0));
-                log.warn("[" + request.id() + "] attempt failed: backend=" + c.backend().name() + " model="
-                        + c.model() + " " + d.why() + cooled + (n < candidates.size() ? "; falling back" : ""));
-                if (!failures.isEmpty()) {
-                    failures.append("; ");
-                }
-                failures.append(c.backend().name()).append('/').append(c.model()).append(": ").append(d.why());
-                if (outcome instanceof Outcome.HttpError e) {
-                    lastError = e;
-                    lastErrorBy = c;
-                } else {
-                    lastError = null;
+                    long t0 = System.nanoTime();
+                    Attempt a = attempt(protocol, c, n, t);
+                    if (a.result != null) {
+                        return a.result;
+                    }
+                    FailurePolicy.Decision d = FailurePolicy.decide(a.outcome, config.detection(), cooldownMillis,
+                            cooldowns.nowMillis(), request.body());
+                    int status = a.outcome instanceof Outcome.HttpError e ? e.status() : -1;
+                    String reason = a.outcome instanceof Outcome.Transport tr ? tr.reason() : null;
+                    if (!d.fallback()) {
+                        trace.attempt(attempt(c, a.url, status, null, "returned to client (" + d.why() + ")", t0));
+                        return relayError(protocol, c, (Outcome.HttpError) a.outcome, false, trace.attempts().size());
+                    }
+                    long wait = retryWait(d, retry);
+                    if (wait >= 0) {
+                        trace.attempt(attempt(c, a.url, status, reason, "retry same route in "
+                                + wait + "ms", t0));
+                        log.warn("[" + request.id() + "] attempt failed: backend=" + c.backend().name() + " model="
+                                + c.model() + " " + d.why() + "; retrying it in " + wait + "ms");
+                        if (!pause(wait)) {
+                            return new RequestResult.ClientGone(c, "interrupted while waiting to retry");
+                        }
+                        continue;
+                    }
+                    String action = "fallback";
+                    String cooled = "";
+                    if (d.cooldownMillis() > 0) {
+                        long until = cooldowns.coolDown(c.pair(), d.cooldownMillis());
+                        cooled = "; cooldown until " + LocalTimes.format(until);
+                        action = "fallback, cooldown until " + LocalTimes.format(until);
+                    }
+                    trace.attempt(attempt(c, a.url, status, reason, action, t0));
+                    log.warn("[" + request.id() + "] attempt failed: backend=" + c.backend().name() + " model="
+                            + c.model() + " " + d.why() + cooled + (n < candidates.size() ? "; falling back" : ""));
+                    if (!failures.isEmpty()) {
+                        failures.append("; ");
+                    }
+                    failures.append(c.backend().name()).append('/').append(c.model()).append(": ").append(d.why());
+                    if (a.outcome instanceof Outcome.HttpError e) {
+                        lastError = e;
+                        lastErrorBy = c;
+                    } else {
+                        lastError = null;
+                    }
+                    break;
                 }
             }
             if (lastError != null) {
                 return relayError(Protocols.of(lastErrorBy.backend(), request.dialect()), lastErrorBy, lastError,
-                        true);
+                        true, trace.attempts().size());
             }
             if (failures.isEmpty()) {
                 return reject(out, request.dialect(), 502, "no_compatible_backend",
@@ -210,13 +220,90 @@ public final class ProxyHandler {
             return new RequestResult.AllFailed(failures.toString());
         }
 
-        private RequestResult relaySuccess(Protocol protocol, Candidate c, String url, Outcome.Success s,
-                                           long idleTimeout, long cooldownMillis, long t0) {
+        /** One attempt's upshot: a finished request ({@code result}), or a failure to judge ({@code outcome}). */
+        private record Attempt(RequestResult result, Outcome outcome, String url) {
+        }
+
+        private Attempt attempt(Protocol protocol, Candidate c, int n, Timeouts t) {
+            long t0 = System.nanoTime();
+            UpstreamRequest prepared;
+            try {
+                prepared = protocol.prepare(request, c);
+            } catch (Protocol.AttemptException e) {
+                return new Attempt(null, new Outcome.Transport(Outcome.Kind.PROTOCOL, e.getMessage()),
+                        c.backend().url().toString());
+            }
+            String url = prepared.uri().toString();
+            if (log.isEnabled(Level.DEBUG)) {
+                log.debug("[" + request.id() + "] attempt " + n + "/" + candidates.size() + ": backend="
+                        + c.backend().name() + " model=" + c.model() + " via=" + c.viaAlias() + " url=" + url);
+            }
+            long idle = TimeUnit.SECONDS.toNanos(t.streamIdleSeconds());
+            Outcome outcome = upstream.send(prepared, TimeUnit.SECONDS.toNanos(t.responseHeaderSeconds()), idle);
+            if (!(outcome instanceof Outcome.Success s)) {
+                return new Attempt(null, outcome, url);
+            }
+            whoAnswers(c, trace.attempts().size() + 1);
+            Relay.Result r = protocol.relay(request, s.response(), out, idle,
+                    TimeUnit.SECONDS.toNanos(t.firstTokenSeconds()));
+            if (r.end() == Relay.End.FAILED_BEFORE_CONTENT) {
+                return new Attempt(null, r.failure(), url);
+            }
+            return new Attempt(relayed(c, url, s, r, t0), null, url);
+        }
+
+        /** Milliseconds to wait before trying the same route again, or -1 to move on. */
+        private long retryWait(FailurePolicy.Decision d, int retriesSoFar) {
+            Fallback f = config.fallback();
+            if (!d.retryable() || retriesSoFar >= f.retrySame()) {
+                return -1;
+            }
+            if (d.retryAfterMillis() > 0) {
+                // A short Retry-After is waited out; a long one means: cool down and go elsewhere now.
+                return d.retryAfterMillis() <= f.maxRetryWaitSeconds() * 1000L ? d.retryAfterMillis() : -1;
+            }
+            long cap = Math.min(2000L, (long) f.retryBackoffMs() << Math.min(retriesSoFar, 20));
+            return random.get().nextLong(cap + 1); // full jitter
+        }
+
+        private boolean pause(long millis) {
+            try {
+                Thread.sleep(millis);
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+
+        private RequestResult deadlinePassed(Outcome.HttpError lastError, Candidate lastErrorBy, int seconds) {
+            String why = "request deadline of " + seconds + "s (timeouts.request_seconds) passed";
+            if (!failures.isEmpty()) {
+                failures.append("; ");
+            }
+            failures.append(why);
+            if (lastError != null) {
+                return relayError(Protocols.of(lastErrorBy.backend(), request.dialect()), lastErrorBy, lastError,
+                        true, trace.attempts().size());
+            }
+            ErrorResponses.send(out, request.dialect(), 504, "request_timeout", "no answer within " + seconds
+                    + "s: " + failures);
+            return new RequestResult.Rejected(504, "request_timeout", why);
+        }
+
+        /** Says on the response who answered; set before the head goes out, replaced if a fallback answers. */
+        private void whoAnswers(Candidate c, int attempts) {
+            out.headers().set("X-LLM-Proxy-Backend", c.backend().name());
+            out.headers().set("X-LLM-Proxy-Model", c.model());
+            out.headers().set("X-LLM-Proxy-Attempts", Integer.toString(attempts));
+        }
+
+        private RequestResult relayed(Candidate c, String url, Outcome.Success s, Relay.Result r, long t0) {
             int status = s.response().statusCode();
-            Relay.Result r = protocol.relay(request, s.response(), out, idleTimeout);
             trace.firstByte(r.firstByteNanos());
             return switch (r.end()) {
-                case COMPLETE -> {
+                case COMPLETE, FAILED_BEFORE_CONTENT -> {
+                    cooldowns.recovered(c.pair());
                     trace.attempt(attempt(c, url, status, null, "relayed", t0));
                     yield new RequestResult.Relayed(c, status);
                 }
@@ -226,7 +313,8 @@ public final class ProxyHandler {
                 }
                 case UPSTREAM_BROKE -> {
                     trace.attempt(attempt(c, url, status, r.reason(), "stream broken", t0));
-                    long until = cooldowns.coolDown(c.pair(), cooldownMillis);
+                    long until = cooldowns.coolDown(c.pair(),
+                            TimeUnit.SECONDS.toMillis(config.fallback().cooldownSeconds()));
                     String reason = r.reason() + "; cooldown until " + LocalTimes.format(until);
                     boolean sse = Relay.isEventStream(s.response());
                     if (sse) {
@@ -243,7 +331,9 @@ public final class ProxyHandler {
             };
         }
 
-        private RequestResult relayError(Protocol protocol, Candidate c, Outcome.HttpError e, boolean exhausted) {
+        private RequestResult relayError(Protocol protocol, Candidate c, Outcome.HttpError e, boolean exhausted,
+                                         int attempts) {
+            whoAnswers(c, attempts);
             try {
                 protocol.relayError(request, e, out);
             } catch (IOException clientGone) {

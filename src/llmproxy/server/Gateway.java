@@ -60,7 +60,7 @@ public final class Gateway implements AutoCloseable {
         CompletableFuture<HttpClient> http = new CompletableFuture<>();
         WriteWatchdog watchdog = new WriteWatchdog();
         ProxyHandler proxy = new ProxyHandler(new UpstreamClient(http), cooldowns,
-                new CandidateOrder(ThreadLocalRandom::current), log, watchdog, List.of());
+                new CandidateOrder(ThreadLocalRandom::current), log, watchdog, List.of(), ThreadLocalRandom::current);
         ProxyServer server = ProxyServer.start(config.server(), current::get, proxy, log);
         int connectSeconds = config.timeouts().connectSeconds();
         Thread.ofPlatform().name("http-client-init").start(() -> {

@@ -52,10 +52,36 @@ class CooldownRegistryTest {
     }
 
     @Test
-    void expiredCooldown_canBeSetAgain() {
+    void expiredCooldown_setAgain_byAFailedProbe_lastsTwiceAsLong_upToFourTimes() {
         registry.coolDown(P, 1_000);
         clock.advance(Duration.ofSeconds(2));
         assertEquals(0, registry.until(P));
+        registry.coolDown(P, 1_000);
+        assertEquals(1_004_000, registry.until(P));
+        clock.advance(Duration.ofSeconds(3));
+        registry.coolDown(P, 1_000);
+        assertEquals(1_009_000, registry.until(P));
+        clock.advance(Duration.ofSeconds(5));
+        registry.coolDown(P, 1_000);
+        assertEquals(1_014_000, registry.until(P), "capped at four times the cooldown");
+    }
+
+    @Test
+    void failuresWhileAlreadyCooling_countAsOneStrike_andNeverShortenIt() {
+        registry.coolDown(P, 10_000);
+        registry.coolDown(P, 1_000);
+        registry.coolDown(P, 1_000);
+        assertEquals(1_010_000, registry.until(P));
+        clock.advance(Duration.ofSeconds(11));
+        registry.coolDown(P, 1_000);
+        assertEquals(1_013_000, registry.until(P), "second strike: twice the base");
+    }
+
+    @Test
+    void recoveredPair_startsAgainFromTheBaseCooldown() {
+        registry.coolDown(P, 1_000);
+        clock.advance(Duration.ofSeconds(2));
+        registry.recovered(P);
         registry.coolDown(P, 1_000);
         assertEquals(1_003_000, registry.until(P));
     }
