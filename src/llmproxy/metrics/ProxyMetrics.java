@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiPredicate;
 import java.util.function.LongSupplier;
 
@@ -55,8 +56,18 @@ public final class ProxyMetrics {
         public static final KnownLabels NONE = new KnownLabels(Set.of(), Set.of(), Map.of());
     }
 
+    /** The last failed attempt of a backend+model pair: its outcome and epoch millis. */
+    public record LastFailure(Outcome outcome, long atMillis) {
+    }
+
+    /** Attempts and failures of a backend+model pair since start, and its last failure (null if none). */
+    public record PairStats(long attempts, long failures, LastFailure lastFailure) {
+    }
+
     private final Registry registry = new Registry();
     private final BiPredicate<String, String> cooling;
+    private final LongSupplier wallMillis;
+    private final ConcurrentHashMap<List<String>, LastFailure> lastFailures = new ConcurrentHashMap<>();
     private volatile KnownLabels known = KnownLabels.NONE;
 
     private final Family<Counter> requests;
@@ -76,9 +87,12 @@ public final class ProxyMetrics {
      * @param version         the {@code build_info} version
      * @param logLinesDropped the logger's running total of lines dropped on a full queue
      * @param cooling         whether a backend+model pair cools down right now, read at scrape time
+     * @param wallMillis      epoch millis, for the time of a pair's last failure
      */
-    public ProxyMetrics(String version, LongSupplier logLinesDropped, BiPredicate<String, String> cooling) {
+    public ProxyMetrics(String version, LongSupplier logLinesDropped, BiPredicate<String, String> cooling,
+                        LongSupplier wallMillis) {
         this.cooling = Objects.requireNonNull(cooling, "cooling");
+        this.wallMillis = wallMillis;
         requests = registry.counter("llmproxy_requests_total",
                 "Requests answered, by model alias, client key name and HTTP status.", "alias", "client", "code");
         requestDuration = registry.histogram("llmproxy_request_duration_seconds",
@@ -140,8 +154,24 @@ public final class ProxyMetrics {
     public void attempt(String backend, String model, Outcome outcome, long nanos) {
         Set<String> models = known.modelsByBackend().get(backend);
         String b = models == null ? UNKNOWN : backend;
-        attempts.labels(b, models != null && models.contains(model) ? model : UNKNOWN, outcome.label()).inc();
+        String m = models != null && models.contains(model) ? model : UNKNOWN;
+        attempts.labels(b, m, outcome.label()).inc();
         upstreamDuration.labels(b).observeNanos(nanos);
+        if (outcome != Outcome.OK && models != null) {
+            lastFailures.put(List.of(b, m), new LastFailure(outcome, wallMillis.getAsLong()));
+        }
+    }
+
+    /** What /status shows per pair, read from the attempt counters. */
+    public PairStats pairStats(String backend, String model) {
+        long total = 0;
+        long failures = 0;
+        for (Outcome o : Outcome.values()) {
+            long n = attempts.labels(backend, model, o.label()).value();
+            total += n;
+            failures += o == Outcome.OK ? 0 : n;
+        }
+        return new PairStats(total, failures, lastFailures.get(List.of(backend, model)));
     }
 
     public void fallback(FallbackLevel level) {

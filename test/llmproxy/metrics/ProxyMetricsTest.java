@@ -19,7 +19,8 @@ class ProxyMetricsTest {
 
     private final AtomicLong dropped = new AtomicLong();
     private final Set<String> cooling = new HashSet<>();
-    private final ProxyMetrics metrics = new ProxyMetrics("1.2.3", dropped::get, (b, m) -> cooling.contains(b + "/" + m));
+    private final ProxyMetrics metrics = new ProxyMetrics("1.2.3", dropped::get, (b, m) -> cooling.contains(b + "/" + m),
+            () -> 1_234_000L);
 
     @Test
     void everyMetricOfTheIssueIsExposedWithItsExactName() {
@@ -106,6 +107,10 @@ class ProxyMetricsTest {
         assertEquals(1, e.value("llmproxy_open_streams", Map.of()));
         assertEquals(1, e.value("llmproxy_in_flight_requests", Map.of()));
         assertEquals(12, e.value("llmproxy_log_lines_dropped_total", Map.of()));
+        assertEquals(new ProxyMetrics.PairStats(1, 1, new ProxyMetrics.LastFailure(ProxyMetrics.Outcome.HTTP_5XX, 1_234_000)),
+                metrics.pairStats("openai", "gpt-4o"));
+        assertEquals(new ProxyMetrics.PairStats(1, 1, new ProxyMetrics.LastFailure(ProxyMetrics.Outcome.STREAM_BROKEN, 1_234_000)),
+                metrics.pairStats("azure", "unknown"));
     }
 
     @Test
