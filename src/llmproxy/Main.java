@@ -73,7 +73,7 @@ public final class Main {
         }
         Gateway gateway;
         try {
-            gateway = Gateway.start(config, log, Clock.systemUTC());
+            gateway = Gateway.start(config, log, Clock.systemUTC(), VERSION);
         } catch (IOException | RuntimeException e) {
             err.println("llm-proxy: cannot listen on \"" + config.listen() + "\": " + e.getMessage());
             log.close();

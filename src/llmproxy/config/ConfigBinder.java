@@ -42,7 +42,10 @@ final class ConfigBinder {
                     + " (e.g. \":8080\" or \"127.0.0.1:8080\"), got \"" + listen + "\"");
         }
         Secret proxyApiKey = Secret.of(top.string("proxy_api_key", ""));
-        if (!proxyApiKey.isSet()) {
+        Secret adminApiKey = Secret.of(top.string("admin_api_key", ""));
+        List<ClientKey> clientKeys = new ClientKeysBinder(values).bind(top.node("client_keys"),
+                top.line("client_keys"), proxyApiKey, adminApiKey, top.line("admin_api_key"));
+        if (clientKeys.isEmpty()) {
             problems.warn("proxy_api_key", lineIfPresent(top, "proxy_api_key"),
                     "not set; authentication is off, so anyone who can reach the proxy can use it");
         }
@@ -66,7 +69,7 @@ final class ConfigBinder {
         ServerSettings server = server(section(top, "server"), address);
         top.finish();
         return new Config(listen, proxyApiKey, backends, models, fallback, detection, logging, timeouts, server,
-                problems.warnings());
+                problems.warnings(), clientKeys, adminApiKey);
     }
 
     private Section section(Section top, String key) {

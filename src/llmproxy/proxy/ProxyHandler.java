@@ -1,6 +1,9 @@
 package llmproxy.proxy;
 
 import com.sun.net.httpserver.HttpExchange;
+import llmproxy.access.Access;
+import llmproxy.access.Caller;
+import llmproxy.access.Decision;
 import llmproxy.config.Config;
 import llmproxy.config.Fallback;
 import llmproxy.config.Timeouts;
@@ -50,15 +53,20 @@ public final class ProxyHandler {
         this.listeners = List.copyOf(listeners);
     }
 
-    /** Handles the exchange with the snapshot the request started with; the caller closes the exchange. */
-    public void handle(HttpExchange exchange, String rid, String client, Snapshot snapshot) {
+    /**
+     * Handles the exchange with the snapshot the request started with; the caller closes the exchange.
+     * {@code access} says which models {@code caller} may use.
+     */
+    public void handle(HttpExchange exchange, String rid, String client, Snapshot snapshot, Access access,
+                       Caller caller) {
         long start = System.nanoTime();
         RequestTrace trace = new RequestTrace(rid, System.currentTimeMillis(), start, client,
                 exchange.getRequestMethod(), exchange.getRequestURI().getRawPath());
+        trace.keyName(caller.name());
         long writeTimeout = TimeUnit.SECONDS.toNanos(snapshot.config().server().writeTimeoutSeconds());
         RequestResult result;
         try (ClientResponse out = new ClientResponse(exchange, watchdog, writeTimeout)) {
-            result = serve(exchange, snapshot, trace, out);
+            result = serve(exchange, snapshot, trace, out, access, caller);
         }
         finish(result, trace);
         if (result instanceof RequestResult.StreamBroke b && !b.inBand()) {
@@ -66,7 +74,8 @@ public final class ProxyHandler {
         }
     }
 
-    private RequestResult serve(HttpExchange exchange, Snapshot snapshot, RequestTrace trace, ClientResponse out) {
+    private RequestResult serve(HttpExchange exchange, Snapshot snapshot, RequestTrace trace, ClientResponse out,
+                                Access access, Caller caller) {
         Config config = snapshot.config();
         String path = trace.path();
         Dialect dialect = Dialect.ofPath(path);
@@ -106,6 +115,10 @@ public final class ProxyHandler {
         if (json.model() == null || json.model().isEmpty()) {
             return reject(out, dialect, 400, "missing_model", "request body has no \"model\"");
         }
+        if (access.allows(caller, json.model()) instanceof Decision.Forbidden f) {
+            return reject(out, dialect, 403, "permission_denied", f.message());
+        }
+        trace.stream(json.stream());
         ProxyRequest request = new ProxyRequest(trace.requestId(), trace.client(), exchange.getRequestMethod(), path,
                 exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(), body, json, dialect, snapshot,
                 trace.startNanos());
@@ -170,13 +183,14 @@ public final class ProxyHandler {
                     int status = a.outcome instanceof Outcome.HttpError e ? e.status() : -1;
                     String reason = a.outcome instanceof Outcome.Transport tr ? tr.reason() : null;
                     if (!d.fallback()) {
-                        trace.attempt(attempt(c, a.url, status, null, "returned to client (" + d.why() + ")", t0));
+                        trace.attempt(attempt(c, a.url, status, null, "returned to client (" + d.why() + ")", t0,
+                                label(a.outcome)));
                         return relayError(protocol, c, (Outcome.HttpError) a.outcome, false, trace.attempts().size());
                     }
                     long wait = retryWait(d, retry);
                     if (wait >= 0) {
-                        trace.attempt(attempt(c, a.url, status, reason, "retry same route in "
-                                + wait + "ms", t0));
+                        trace.attempt(attempt(c, a.url, status, reason, "retry same route in " + wait + "ms", t0,
+                                label(a.outcome)));
                         log.warn("[" + request.id() + "] attempt failed: backend=" + c.backend().name() + " model="
                                 + c.model() + " " + d.why() + "; retrying it in " + wait + "ms");
                         if (!pause(wait)) {
@@ -187,11 +201,11 @@ public final class ProxyHandler {
                     String action = "fallback";
                     String cooled = "";
                     if (d.cooldownMillis() > 0) {
-                        long until = cooldowns.coolDown(c.pair(), d.cooldownMillis());
+                        long until = cooldowns.coolDown(c.pair(), d.cooldownMillis(), d.why());
                         cooled = "; cooldown until " + LocalTimes.format(until);
                         action = "fallback, cooldown until " + LocalTimes.format(until);
                     }
-                    trace.attempt(attempt(c, a.url, status, reason, action, t0));
+                    trace.attempt(attempt(c, a.url, status, reason, action, t0, label(a.outcome)));
                     log.warn("[" + request.id() + "] attempt failed: backend=" + c.backend().name() + " model="
                             + c.model() + " " + d.why() + cooled + (n < candidates.size() ? "; falling back" : ""));
                     if (!failures.isEmpty()) {
@@ -244,8 +258,18 @@ public final class ProxyHandler {
                 return new Attempt(null, outcome, url);
             }
             whoAnswers(c, trace.attempts().size() + 1);
-            Relay.Result r = protocol.relay(request, s.response(), out, idle,
-                    TimeUnit.SECONDS.toNanos(t.firstTokenSeconds()));
+            boolean stream = request.wantsStream() || Relay.isEventStream(s.response());
+            if (stream) {
+                listeners.forEach(RequestListener::streamOpened);
+            }
+            Relay.Result r;
+            try {
+                r = protocol.relay(request, s.response(), out, idle, TimeUnit.SECONDS.toNanos(t.firstTokenSeconds()));
+            } finally {
+                if (stream) {
+                    listeners.forEach(RequestListener::streamClosed);
+                }
+            }
             if (r.end() == Relay.End.FAILED_BEFORE_CONTENT) {
                 return new Attempt(null, r.failure(), url);
             }
@@ -304,17 +328,17 @@ public final class ProxyHandler {
             return switch (r.end()) {
                 case COMPLETE, FAILED_BEFORE_CONTENT -> {
                     cooldowns.recovered(c.pair());
-                    trace.attempt(attempt(c, url, status, null, "relayed", t0));
+                    trace.attempt(attempt(c, url, status, null, "relayed", t0, "ok"));
                     yield new RequestResult.Relayed(c, status);
                 }
                 case CLIENT_GONE -> {
-                    trace.attempt(attempt(c, url, status, r.reason(), "upstream cancelled", t0));
+                    trace.attempt(attempt(c, url, status, r.reason(), "upstream cancelled", t0, "ok"));
                     yield new RequestResult.ClientGone(c, r.reason());
                 }
                 case UPSTREAM_BROKE -> {
-                    trace.attempt(attempt(c, url, status, r.reason(), "stream broken", t0));
+                    trace.attempt(attempt(c, url, status, r.reason(), "stream broken", t0, "stream_broken"));
                     long until = cooldowns.coolDown(c.pair(),
-                            TimeUnit.SECONDS.toMillis(config.fallback().cooldownSeconds()));
+                            TimeUnit.SECONDS.toMillis(config.fallback().cooldownSeconds()), "stream broke: " + r.reason());
                     String reason = r.reason() + "; cooldown until " + LocalTimes.format(until);
                     boolean sse = Relay.isEventStream(s.response());
                     if (sse) {
@@ -344,9 +368,23 @@ public final class ProxyHandler {
         }
 
         private RequestTrace.Attempt attempt(Candidate c, String url, int status, String error, String action,
-                                             long start) {
+                                             long start, String outcome) {
             return new RequestTrace.Attempt(c.backend().name(), c.model(), url, status, error, action, start,
-                    System.nanoTime());
+                    System.nanoTime(), c.viaAlias(), outcome);
+        }
+
+        /** The metrics word for a failed attempt's outcome. */
+        private static String label(Outcome o) {
+            return switch (o) {
+                case Outcome.HttpError e -> e.status() >= 500 ? "http_5xx" : "http_4xx";
+                case Outcome.Transport t -> switch (t.kind()) {
+                    case CONNECT -> "connect";
+                    case TIMEOUT -> "timeout";
+                    case TLS -> "tls";
+                    case RESET, PROTOCOL -> "reset";
+                };
+                case Outcome.Success s -> "ok";
+            };
         }
     }
 

@@ -20,6 +20,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -97,6 +98,7 @@ public final class ConfigReloader implements AutoCloseable {
     static ConfigReloader start(Path file, ConfigLoader loader, Gateway gateway, Log log, Duration poll,
                                 Duration debounce, boolean watchFolder) {
         ConfigReloader r = new ConfigReloader(file, loader, gateway, log, poll, debounce, watchFolder);
+        gateway.watching(r.file.toString(), r.lastTried == null ? null : HexFormat.of().formatHex(r.lastTried));
         r.thread.start();
         return r;
     }
@@ -270,10 +272,12 @@ public final class ConfigReloader implements AutoCloseable {
             next = loader.parse(bytes, file);
         } catch (ConfigException e) {
             log.error("config reload failed; keeping the current config: " + e.getMessage());
+            gateway.reloadFailed(e);
             return;
         }
         Config old = gateway.snapshot().config();
         gateway.apply(next);
+        gateway.reloaded(HexFormat.of().formatHex(sha256(bytes)));
         reloads.incrementAndGet();
         for (Problem w : next.warnings()) {
             log.warn("config: " + file + ": " + w);

@@ -1,7 +1,11 @@
 package llmproxy.server;
 
 import llmproxy.config.Backend;
+import llmproxy.access.RateLimiter;
 import llmproxy.config.Config;
+import llmproxy.config.ConfigException;
+import llmproxy.metrics.ProxyMetrics;
+import llmproxy.routing.Candidate;
 import llmproxy.config.Secret;
 import llmproxy.logging.Log;
 import llmproxy.proxy.ProxyHandler;
@@ -37,10 +41,12 @@ public final class Gateway implements AutoCloseable {
     private final ProxyServer server;
     private final CompletableFuture<HttpClient> http;
     private final WriteWatchdog watchdog;
+    private final Operations ops;
 
     private Gateway(AtomicReference<Snapshot> current, CooldownRegistry cooldowns, Clock clock, Log log,
-                    ProxyServer server, CompletableFuture<HttpClient> http, WriteWatchdog watchdog) {
+                    ProxyServer server, CompletableFuture<HttpClient> http, WriteWatchdog watchdog, Operations ops) {
         this.watchdog = watchdog;
+        this.ops = ops;
         this.current = current;
         this.cooldowns = cooldowns;
         this.clock = clock;
@@ -55,13 +61,23 @@ public final class Gateway implements AutoCloseable {
      * need no client, should answer as soon as the socket is bound. Proxied requests wait for it.
      */
     public static Gateway start(Config config, Log log, Clock clock) throws IOException {
+        return start(config, log, clock, "dev");
+    }
+
+    /** As {@link #start(Config, Log, Clock)}, reporting {@code version} in /status and build_info. */
+    public static Gateway start(Config config, Log log, Clock clock, String version) throws IOException {
         AtomicReference<Snapshot> current = new AtomicReference<>(Snapshot.of(config, clock.millis() / 1000));
         CooldownRegistry cooldowns = new CooldownRegistry(clock);
+        ProxyMetrics metrics = new ProxyMetrics(version, log::droppedLines,
+                (b, m) -> cooldowns.until(new Candidate.Pair(b, m)) > 0, clock::millis);
+        Operations ops = new Operations(version, clock, metrics, new RateLimiter(System::nanoTime), cooldowns);
+        ops.configured(current.get());
         CompletableFuture<HttpClient> http = new CompletableFuture<>();
         WriteWatchdog watchdog = new WriteWatchdog();
         ProxyHandler proxy = new ProxyHandler(new UpstreamClient(http), cooldowns,
-                new CandidateOrder(ThreadLocalRandom::current), log, watchdog, List.of(), ThreadLocalRandom::current);
-        ProxyServer server = ProxyServer.start(config.server(), current::get, proxy, log);
+                new CandidateOrder(ThreadLocalRandom::current), log, watchdog, List.of(new MetricsListener(metrics)),
+                ThreadLocalRandom::current);
+        ProxyServer server = ProxyServer.start(config.server(), current::get, proxy, log, ops);
         int connectSeconds = config.timeouts().connectSeconds();
         Thread.ofPlatform().name("http-client-init").start(() -> {
             try {
@@ -72,7 +88,7 @@ public final class Gateway implements AutoCloseable {
             }
             warmUp(http.join(), server.address().getPort());
         });
-        return new Gateway(current, cooldowns, clock, log, server, http, watchdog);
+        return new Gateway(current, cooldowns, clock, log, server, http, watchdog, ops);
     }
 
     private static HttpClient newHttpClient(int connectSeconds) {
@@ -114,6 +130,10 @@ public final class Gateway implements AutoCloseable {
                 secrets.add(b.apiKey());
             }
         }
+        config.clientKeys().forEach(k -> secrets.add(k.key()));
+        if (config.adminApiKey().isSet()) {
+            secrets.add(config.adminApiKey());
+        }
         return secrets;
     }
 
@@ -128,6 +148,7 @@ public final class Gateway implements AutoCloseable {
         log.apply(next.logging(), secrets(next));
         current.set(snap);
         cooldowns.retainOnly(snap.routes().pairs());
+        ops.configured(snap);
         Config prev = old.config();
         if (!prev.listen().equals(next.listen())) {
             log.warn("config: listen changed from \"" + prev.listen() + "\" to \"" + next.listen()
@@ -143,6 +164,21 @@ public final class Gateway implements AutoCloseable {
 
     public Snapshot snapshot() {
         return current.get();
+    }
+
+    /** The config file being watched, and the SHA-256 (hex) of the content being served. */
+    void watching(String path, String sha256) {
+        ops.watching(path, sha256);
+    }
+
+    /** A reload of content with this SHA-256 (hex) was applied. */
+    void reloaded(String sha256) {
+        ops.reloaded(sha256);
+    }
+
+    /** A reload failed; the current config stays. */
+    void reloadFailed(ConfigException e) {
+        ops.reloadFailed(e);
     }
 
     public CooldownRegistry cooldowns() {

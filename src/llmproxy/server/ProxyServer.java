@@ -50,13 +50,14 @@ public final class ProxyServer {
     }
 
     /** Binds and starts serving; the snapshot supplier is read once per request. */
-    public static ProxyServer start(ServerSettings settings, Supplier<Snapshot> snapshots, ProxyHandler proxy, Log log)
-            throws IOException {
+    static ProxyServer start(ServerSettings settings, Supplier<Snapshot> snapshots, ProxyHandler proxy, Log log,
+                             Operations ops) throws IOException {
         InetSocketAddress address = settings.host().isEmpty()
                 ? new InetSocketAddress(settings.port())
                 : new InetSocketAddress(settings.host(), settings.port());
         HttpServer server = HttpServer.create(address, 1024);
-        Dispatcher dispatcher = new Dispatcher(snapshots, proxy, new RequestIds(ThreadLocalRandom.current().nextLong()), log);
+        Dispatcher dispatcher = new Dispatcher(snapshots, proxy, new RequestIds(ThreadLocalRandom.current().nextLong()), log,
+                ops);
         server.createContext("/", dispatcher);
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(executor);

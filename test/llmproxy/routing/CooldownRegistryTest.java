@@ -100,4 +100,26 @@ class CooldownRegistryTest {
         clock.advance(Duration.ofMillis(42));
         assertEquals(1_000_042, registry.nowMillis());
     }
+
+    @Test
+    void activeCooldownsCarryReasonStartAndUntilAndCanBeCleared() {
+        TestClock c = new TestClock(5_000);
+        CooldownRegistry r = new CooldownRegistry(c);
+        Candidate.Pair a = new Candidate.Pair("a", "m");
+        Candidate.Pair b = new Candidate.Pair("b", "m");
+        r.coolDown(a, 60_000, "http 503");
+        c.advance(java.time.Duration.ofSeconds(1));
+        r.coolDown(b, 1_000, "timeout");
+        r.coolDown(a, 10_000, "shorter, ignored");
+        assertEquals(java.util.Map.of(a, new CooldownRegistry.Cooldown(5_000, 65_000, "http 503"),
+                b, new CooldownRegistry.Cooldown(6_000, 7_000, "timeout")), r.active());
+        c.advance(java.time.Duration.ofSeconds(1));
+        assertEquals(java.util.Set.of(a), r.active().keySet(), "expired entries are not active");
+        assertEquals(true, r.clear(a));
+        assertEquals(0, r.until(a));
+        r.coolDown(a, 1_000, "x");
+        r.coolDown(b, 1_000, "y");
+        assertEquals(2, r.clearAll());
+        assertEquals(0, r.active().size());
+    }
 }

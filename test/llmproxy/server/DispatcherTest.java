@@ -30,7 +30,7 @@ class DispatcherTest {
         };
         Log log = new Log();
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", new Dispatcher(broken, null, new RequestIds(42), log));
+        server.createContext("/", new Dispatcher(broken, null, new RequestIds(42), log, null));
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
         try (HttpClient client = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).build()) {
