@@ -8,9 +8,9 @@ import llmproxy.routing.Snapshot;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
@@ -56,7 +56,7 @@ public final class ProxyServer {
                 ? new InetSocketAddress(settings.port())
                 : new InetSocketAddress(settings.host(), settings.port());
         HttpServer server = HttpServer.create(address, 1024);
-        Dispatcher dispatcher = new Dispatcher(snapshots, proxy, new RequestIds(ThreadLocalRandom.current().nextLong()), log);
+        Dispatcher dispatcher = new Dispatcher(snapshots, proxy, new RequestIds(new SecureRandom()), log);
         server.createContext("/", dispatcher);
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(executor);
