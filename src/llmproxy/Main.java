@@ -8,6 +8,7 @@ import llmproxy.config.Problem;
 import llmproxy.logging.Log;
 import llmproxy.server.ConfigReloader;
 import llmproxy.server.Gateway;
+import llmproxy.server.HostPort;
 import llmproxy.server.ProxyServer;
 
 import java.io.IOException;
@@ -80,8 +81,7 @@ public final class Main {
             return 1;
         }
         ConfigReloader reloader = ConfigReloader.start(file, loader, gateway, log);
-        log.info("llm-proxy " + VERSION + " listening on " + gateway.address().getHostString() + ":"
-                + gateway.address().getPort() + ": "
+        log.info("llm-proxy " + VERSION + " listening on " + HostPort.format(gateway.address()) + ": "
                 + config.backends().size() + " backends, " + config.models().size() + " aliases (config "
                 + file.toAbsolutePath() + ")");
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(() -> {
