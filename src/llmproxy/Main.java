@@ -86,9 +86,12 @@ public final class Main {
                 + file.toAbsolutePath() + ")");
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(() -> {
             reloader.close();
-            gateway.shutdown();
+            boolean drained = gateway.shutdown();
             log.info("llm-proxy stopped");
             log.close();
+            // SIGTERM/SIGINT would end the JVM with 143/130, which service managers report as a failure. Nothing
+            // else ends a running server, so the exit status says how the drain went: 0 complete, 1 cut short.
+            Runtime.getRuntime().halt(drained ? 0 : 1);
         }));
         return 0;
     }

@@ -151,9 +151,9 @@ public final class Gateway implements AutoCloseable {
         return server.address();
     }
 
-    /** Graceful: drain in-flight requests for up to the configured grace period. */
-    public void shutdown() {
-        server.shutdown(current.get().config().server().shutdownGraceSeconds());
+    /** Graceful: drain in-flight requests for up to the configured grace period; true when all finished. */
+    public boolean shutdown() {
+        return server.shutdown(current.get().config().server().shutdownGraceSeconds());
     }
 
     @Override

@@ -70,9 +70,9 @@ public final class ProxyServer {
 
     /**
      * Graceful stop: /health turns 503, the listener closes, in-flight requests and streams get up to
-     * {@code graceSeconds} to finish, then every connection is closed.
+     * {@code graceSeconds} to finish, then every connection is closed. True when every request finished.
      */
-    public void shutdown(int graceSeconds) {
+    public boolean shutdown(int graceSeconds) {
         dispatcher.startDraining();
         int inFlight = dispatcher.inFlight();
         log.info("shutting down: draining " + inFlight + " in-flight request(s), grace " + graceSeconds + "s");
@@ -92,6 +92,7 @@ public final class ProxyServer {
             log.info("shutdown: all requests finished");
         }
         executor.shutdownNow();
+        return left == 0;
     }
 
     /** Immediate stop, for tests. */
