@@ -206,7 +206,8 @@ final class ConfigBinder {
                 s.integer("max_concurrent", d.maxConcurrent(), 0),
                 s.integer("read_timeout_seconds", d.readTimeoutSeconds(), 1),
                 s.integer("idle_timeout_seconds", d.idleTimeoutSeconds(), 1),
-                s.integer("shutdown_grace_seconds", d.shutdownGraceSeconds(), 0));
+                s.integer("shutdown_grace_seconds", d.shutdownGraceSeconds(), 0),
+                s.integer("max_connections", d.maxConnections(), 1));
         s.finish();
         return result;
     }

@@ -2,12 +2,13 @@ package llmproxy.config;
 
 /**
  * Where to listen (from {@code listen}) and the optional {@code server:} limits.
- * {@code host} empty means all interfaces; {@code maxConcurrent} 0 means no cap.
+ * {@code host} empty means all interfaces; {@code maxConcurrent} 0 means no cap; {@code maxConnections} caps
+ * open client connections (idle ones included).
  */
 public record ServerSettings(String host, int port, int maxBodyMb, int maxConcurrent, int readTimeoutSeconds,
-                             int idleTimeoutSeconds, int shutdownGraceSeconds) {
+                             int idleTimeoutSeconds, int shutdownGraceSeconds, int maxConnections) {
     public static ServerSettings defaults() {
-        return new ServerSettings("", 8080, 64, 0, 30, 60, 30);
+        return new ServerSettings("", 8080, 64, 0, 30, 60, 30, 10_000);
     }
 
     public long maxBodyBytes() {

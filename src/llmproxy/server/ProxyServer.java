@@ -47,6 +47,10 @@ public final class ProxyServer {
         System.setProperty("sun.net.httpserver.maxReqHeaderSize", Integer.toString(64 * 1024));
         // A refused oversized body is drained at most this far before the connection is dropped.
         System.setProperty("sun.net.httpserver.drainAmount", Integer.toString(64 * 1024));
+        // Beyond this many open connections the JDK accepts and at once closes new ones. Without a cap, running
+        // out of descriptors makes its accept loop spin at full CPU and /health stop answering. (The JDK reads
+        // jdk.httpserver.maxConnections; there is no sun.net.httpserver spelling of this one.)
+        System.setProperty("jdk.httpserver.maxConnections", Integer.toString(s.maxConnections()));
     }
 
     /** Binds and starts serving; the snapshot supplier is read once per request. */
@@ -55,6 +59,7 @@ public final class ProxyServer {
         InetSocketAddress address = settings.host().isEmpty()
                 ? new InetSocketAddress(settings.port())
                 : new InetSocketAddress(settings.host(), settings.port());
+        DescriptorLimit.warnIfBelow(settings.maxConnections(), DescriptorLimit.LINUX, log);
         HttpServer server = HttpServer.create(address, 1024);
         Dispatcher dispatcher = new Dispatcher(snapshots, proxy, new RequestIds(new SecureRandom()), log);
         server.createContext("/", dispatcher);

@@ -200,12 +200,13 @@ class ConfigLoaderTest {
                   read_timeout_seconds: 10
                   idle_timeout_seconds: 20
                   shutdown_grace_seconds: 0
+                  max_connections: 500
                 logging:
                   max_files: 3
                   max_body_log_bytes: 0
                 """);
         assertEquals(new Timeouts(5, 60, 90), c.timeouts());
-        assertEquals(new ServerSettings("", 8080, 8, 100, 10, 20, 0), c.server());
+        assertEquals(new ServerSettings("", 8080, 8, 100, 10, 20, 0, 500), c.server());
         assertEquals(3, c.logging().maxFiles());
         assertEquals(0, c.logging().maxBodyLogBytes());
     }
