@@ -40,7 +40,7 @@ final class ClientKeysBinder {
             }
             Section s = Section.of(values, item, path, item.line());
             String name = s.string("name", "").strip();
-            Secret key = Secret.of(s.string("key", ""));
+            Secret key = s.secret("key");
             List<String> models = models(s);
             int rpm = s.integer("rpm", 0, 0);
             if (rpm > MAX_RPM) {

@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
 final class ConfigBinder {
     static final String DEFAULT_LISTEN = ":8080";
     private static final Set<String> LEVELS = Set.of("debug", "info", "warn", "error");
+    /** scheme://...@ before the first '/', '?' or '#': userinfo in the authority. */
+    private static final Pattern USERINFO = Pattern.compile("\\s*[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*@");
     private static final Pattern STATUS = Pattern.compile("[1-5][0-9][0-9]|[1-5][xX][xX]");
 
     private final Values values;
@@ -41,8 +43,8 @@ final class ConfigBinder {
             problems.error("listen", top.line("listen"), "must be [host]:port with a port from 0 to 65535"
                     + " (e.g. \":8080\" or \"127.0.0.1:8080\"), got \"" + listen + "\"");
         }
-        Secret proxyApiKey = Secret.of(top.string("proxy_api_key", ""));
-        Secret adminApiKey = Secret.of(top.string("admin_api_key", ""));
+        Secret proxyApiKey = top.secret("proxy_api_key");
+        Secret adminApiKey = top.secret("admin_api_key");
         List<ClientKey> clientKeys = new ClientKeysBinder(values).bind(top.node("client_keys"),
                 top.line("client_keys"), proxyApiKey, adminApiKey, top.line("admin_api_key"));
         if (clientKeys.isEmpty()) {
@@ -97,7 +99,7 @@ final class ConfigBinder {
             Section s = Section.of(values, item, path, item.line());
             String name = s.string("name", "");
             String url = s.string("url", "");
-            Secret apiKey = Secret.of(s.string("api_key", ""));
+            Secret apiKey = s.secret("api_key");
             boolean enabled = s.bool("enabled", true);
             s.finish();
             boolean valid = true;
@@ -115,6 +117,11 @@ final class ConfigBinder {
             URI uri = httpUrl(url);
             if (url.isBlank()) {
                 problems.error(s.path("url"), s.line("url"), "is required");
+            } else if (USERINFO.matcher(url).lookingAt()) {
+                // The URL is not echoed: the part before '@' is a password.
+                problems.error(s.path("url"), s.line("url"), "must not contain user:password@; credentials in the"
+                        + " URL are not sent; use api_key or headers");
+                uri = null;
             } else if (uri == null) {
                 problems.error(s.path("url"), s.line("url"), "must be an absolute http(s) URL, got \"" + url + "\"");
             }
@@ -213,6 +220,7 @@ final class ConfigBinder {
                 s.integer("read_timeout_seconds", d.readTimeoutSeconds(), 1),
                 s.integer("idle_timeout_seconds", d.idleTimeoutSeconds(), 1),
                 s.integer("shutdown_grace_seconds", d.shutdownGraceSeconds(), 0),
+                s.integer("max_connections", d.maxConnections(), 1),
                 s.integer("write_timeout_seconds", d.writeTimeoutSeconds(), 1));
         s.finish();
         return result;

@@ -35,6 +35,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class Gateway implements AutoCloseable {
     private final AtomicReference<Snapshot> current;
+    /** The config the server was started with: what listen and the start-up-only settings are in effect. */
+    private final Config started;
     private final CooldownRegistry cooldowns;
     private final Clock clock;
     private final Log log;
@@ -48,6 +50,7 @@ public final class Gateway implements AutoCloseable {
         this.watchdog = watchdog;
         this.ops = ops;
         this.current = current;
+        this.started = current.get().config();
         this.cooldowns = cooldowns;
         this.clock = clock;
         this.log = log;
@@ -139,8 +142,8 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * Swaps in a new, already validated config: requests that started keep their snapshot; cooldowns of
-     * pairs that still exist survive. Settings bound at start (listen, server limits, connect timeout)
-     * need a restart, which is logged.
+     * pairs that still exist survive. A change of a setting bound at start (listen, the server's socket
+     * timeouts, the connect timeout) is logged as needing a restart, only when it differs from what is in effect.
      */
     public void apply(Config next) {
         Snapshot old = current.get();
@@ -150,15 +153,14 @@ public final class Gateway implements AutoCloseable {
         cooldowns.retainOnly(snap.routes().pairs());
         ops.configured(snap);
         Config prev = old.config();
-        if (!prev.listen().equals(next.listen())) {
+        if (ConfigChanges.listenNeedsRestart(started, address().getPort(), prev, next)) {
             log.warn("config: listen changed from \"" + prev.listen() + "\" to \"" + next.listen()
-                    + "\"; a restart is needed, still serving on " + address());
+                    + "\"; a restart is needed, still serving on " + HostPort.format(address()));
         }
-        if (!prev.server().equals(next.server())) {
-            log.warn("config: server settings changed; max_concurrent and max_body_mb apply now, the others need a restart");
-        }
-        if (prev.timeouts().connectSeconds() != next.timeouts().connectSeconds()) {
-            log.warn("config: timeouts.connect_seconds changed; it applies after a restart");
+        List<String> restart = ConfigChanges.needingRestart(started, prev, next);
+        if (!restart.isEmpty()) {
+            log.warn("config: " + String.join(", ", restart) + " changed; "
+                    + (restart.size() == 1 ? "it applies" : "they apply") + " after a restart");
         }
     }
 
@@ -189,9 +191,9 @@ public final class Gateway implements AutoCloseable {
         return server.address();
     }
 
-    /** Graceful: drain in-flight requests for up to the configured grace period. */
-    public void shutdown() {
-        server.shutdown(current.get().config().server().shutdownGraceSeconds());
+    /** Graceful: drain in-flight requests for up to the configured grace period; true when all finished. */
+    public boolean shutdown() {
+        return server.shutdown(current.get().config().server().shutdownGraceSeconds());
     }
 
     @Override

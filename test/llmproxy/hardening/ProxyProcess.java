@@ -39,13 +39,22 @@ final class ProxyProcess implements AutoCloseable {
      * waits for /health 200. {@code jvmOptions} go before {@code -jar} (e.g. {@code -Xmx64m}).
      */
     static ProxyProcess start(String yaml, String... jvmOptions) {
+        return start(yaml, List.of(), jvmOptions);
+    }
+
+    /** As {@link #start(String, String...)}, with the process allowed only {@code openFiles} descriptors (via sh). */
+    static ProxyProcess startWithOpenFileLimit(String yaml, int openFiles) {
+        return start(yaml, List.of("/bin/sh", "-c", "ulimit -n " + openFiles + " && exec \"$0\" \"$@\""));
+    }
+
+    private static ProxyProcess start(String yaml, List<String> wrapper, String... jvmOptions) {
         try {
             Path dir = Files.createTempDirectory("llmproxy-hardening");
             int port = freePort();
             Path config = dir.resolve("config.yaml");
             Files.writeString(config, yaml.replace("${PORT}", Integer.toString(port)));
             Path log = dir.resolve("proxy.out");
-            List<String> cmd = new ArrayList<>();
+            List<String> cmd = new ArrayList<>(wrapper);
             cmd.add(javaBin("java").toString());
             cmd.addAll(List.of(jvmOptions));
             cmd.addAll(List.of("-jar", jar().toString(), "-config", config.toString()));
@@ -142,6 +151,17 @@ final class ProxyProcess implements AutoCloseable {
             return name.startsWith("HttpClient-") || name.startsWith("ForkJoinPool");
         } catch (IOException gone) {
             return true; // The thread ended while we looked.
+        }
+    }
+
+    /** CPU time (user + system) the proxy JVM has used so far, from /proc/PID/stat, in clock ticks (1/100 s). */
+    long cpuTicks() {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid() + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime: fields 14 and 15 of stat
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

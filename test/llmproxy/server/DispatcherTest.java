@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.SplittableRandom;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -30,7 +31,7 @@ class DispatcherTest {
         };
         Log log = new Log();
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", new Dispatcher(broken, null, new RequestIds(42), log, null));
+        server.createContext("/", new Dispatcher(broken, null, new RequestIds(new SplittableRandom(42)), log, null));
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
         try (HttpClient client = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).build()) {
