@@ -560,7 +560,7 @@ class ConfigReloadTest {
         assertEquals(401, chat("m", null).statusCode());
         String text = logText();
         assertEquals(1, logCount("[ERROR] config reload refused: " + file.toAbsolutePath() + " has no usable"
-                + " proxy_api_key, so authentication would turn off; keeping the current config (to run without"
+                + " proxy_api_key or client key, so authentication would turn off; keeping the current config (to run without"
                 + " authentication on purpose, restart the proxy with that config)"), text);
         assertEquals(2, logCount("[ERROR]"), text);
         assertEquals(1, logCount("[ERROR] config reload failed"), text);
