@@ -78,9 +78,8 @@ public final class Build {
             build.noteJavaOnPath();
         } else if (command.equals("test")) {
             build.compile();
-            int code = build.test(rest);
             build.noteJavaOnPath();
-            System.exit(code);
+            System.exit(build.test(rest)); // its summary is the last line
         } else if (command.equals("run")) {
             if (build.stale()) {
                 build.compile();
