@@ -95,12 +95,13 @@ public final class Build {
     }
 
     static String usage() {
+        String indent = " ".repeat(SCRIPT.length() + 14);
         return String.join(System.lineSeparator(),
-                SCRIPT + "                 compile src/ -> llm-proxy.jar",
-                SCRIPT + " test [ARGS]     build, compile test/, run JUnit (ARGS go to the JUnit console launcher,",
-                "                            default --scan-class-path; e.g. --select-class llmproxy.MainTest)",
-                SCRIPT + " run [ARGS]      build if src/ changed, then run the jar with this JDK (ARGS go to llm-proxy)",
-                "BUILD_DIR (default build) holds classes and reports; llm-proxy.jar is written to the top level.");
+                SCRIPT + "              compile src/ -> llm-proxy.jar",
+                SCRIPT + " test [ARGS]  build, compile test/, run JUnit (ARGS go to the JUnit console launcher,",
+                indent + "default --scan-class-path; e.g. --select-class llmproxy.MainTest)",
+                SCRIPT + " run [ARGS]   build if src/ changed, then run the jar with this JDK (ARGS go to llm-proxy)",
+                "BUILD_DIR (default build) holds classes and test reports; llm-proxy.jar is written to the top level.");
     }
 
     static void fail(String message) {
