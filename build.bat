@@ -12,7 +12,7 @@ rem %~dp0 is this file's folder, ending in a backslash.
 set "BUILD=%~dp0.ci\Build.java"
 set "JAVA="
 if defined JAVA_HOME call :try "%JAVA_HOME%\bin\java.exe"
-rem "where" lists every java.exe on PATH in PATH order (2^>nul hides its "not found"); the first that passes wins.
+rem "where" lists every java.exe on PATH in PATH order, its "not found" hidden; the first that passes wins.
 if not defined JAVA for /f "delims=" %%j in ('where java.exe 2^>nul') do if not defined JAVA call :try "%%j"
 if not defined JAVA for /d %%d in ("%ProgramFiles%\Java\*" "%ProgramFiles%\Eclipse Adoptium\*" "%ProgramFiles%\Microsoft\*" "%ProgramFiles%\Zulu\*" "%ProgramFiles%\Amazon Corretto\*" "%ProgramFiles%\BellSoft\*") do if not defined JAVA call :try "%%~d\bin\java.exe"
 if defined JAVA goto :start
