@@ -349,9 +349,11 @@ public final class Build {
         }
     }
 
+    /** The .java files under {@code dir}, outside npm's node_modules (test/e2e installs one). */
     static List<String> javaFiles(Path dir) throws IOException {
+        String npm = File.separator + "node_modules" + File.separator;
         try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(p -> p.toString().endsWith(".java")).map(Path::toString).sorted()
+            return files.map(Path::toString).filter(p -> p.endsWith(".java") && !p.contains(npm)).sorted()
                     .collect(Collectors.toCollection(ArrayList::new));
         }
     }
