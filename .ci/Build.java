@@ -201,6 +201,10 @@ public final class Build {
         int failed = 0;
         int skipped = 0;
         List<String> skips = new ArrayList<>();
+        if (!Files.isDirectory(reports)) {
+            System.out.println("TESTS FAILED (JUnit exit " + code + ", no report written)");
+            return;
+        }
         try (Stream<Path> files = Files.list(reports)) {
             for (Path xml : files.filter(p -> p.getFileName().toString().endsWith(".xml")).collect(Collectors.toList())) {
                 Element suite = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(xml.toFile())
