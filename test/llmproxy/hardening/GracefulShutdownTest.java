@@ -23,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** SIGTERM to the running jar: in-flight streams finish within the grace period, nothing new gets in. */
 class GracefulShutdownTest {
     final List<AutoCloseable> closeables = new ArrayList<>();
+    MockUpstream upstream;
 
     @AfterEach
     void closeAll() throws Exception {
@@ -32,7 +33,7 @@ class GracefulShutdownTest {
     }
 
     ProxyProcess start(int events, long gapMs, int graceSeconds) throws IOException {
-        MockUpstream upstream = MockUpstream.start(Upstreams.sse(events, gapMs));
+        upstream = MockUpstream.start(Upstreams.sse(events, gapMs));
         closeables.add(upstream);
         ProxyProcess p = ProxyProcess.start("""
                 listen: "127.0.0.1:${PORT}"
@@ -57,12 +58,14 @@ class GracefulShutdownTest {
         return p;
     }
 
-    /** Sends a streaming request and returns the socket once the stream is under way (unread). */
-    static Socket openStream(ProxyProcess p) throws IOException {
+    /** Sends a streaming request and returns the socket once the upstream is streaming it (unread). */
+    Socket openStream(ProxyProcess p) throws IOException {
+        int before = upstream.count();
         Socket s = RawHttp.connect(p.port(), Duration.ofSeconds(10));
         s.getOutputStream().write(RawHttp.chat("gpt", true));
         s.getOutputStream().flush();
-        ProxyProcess.sleep(500);
+        assertTrue(ProxyProcess.await(Duration.ofSeconds(5), () -> upstream.count() > before),
+                "the stream never reached the upstream");
         return s;
     }
 
