@@ -66,7 +66,7 @@ final class LogSink {
         Path errorDir = dir(s.errorDir());
         if (s.separateFiles() && (requestDir != null || errorDir != null)) {
             try {
-                requestFiles = new RequestFiles(requestDir, errorDir);
+                requestFiles = new RequestFiles(requestDir, errorDir, s.maxRequestFiles());
             } catch (IOException | RuntimeException e) {
                 fileFailed(s.requestDir() + ", " + s.errorDir(), e);
             }
@@ -74,7 +74,10 @@ final class LogSink {
     }
 
     void line(Level l, long millis, String message, Throwable thrown) {
-        String text = masker.mask(lines.format(l, millis, message, thrown));
+        write(masker.mask(lines.format(l, millis, message, thrown)), millis);
+    }
+
+    private void write(String text, long millis) {
         pendingStdout.append(text);
         if (general != null) {
             try {
@@ -143,7 +146,7 @@ final class LogSink {
     private void inlineBlock(RequestTrace t, long millis) {
         Level l = t.failed() ? Level.WARN : Level.DEBUG;
         if (enabled(l)) {
-            line(l, millis, blocks.block(t, settings.maxBodyLogBytes(), masker), null);
+            write(masker.mask(lines.formatBlock(l, millis, blocks.block(t, settings.maxBodyLogBytes(), masker))), millis);
         }
     }
 
