@@ -8,6 +8,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -68,6 +69,14 @@ class RedactorTest {
         assertEquals("sk-ab****wxyz", Redactor.mask("sk-abcdefghijklmnopqrstuvwxyz"));
         assertEquals("abcde****jklm", Redactor.mask("abcdefghijklm"));
         assertEquals("****", Redactor.mask("abcdefghijkl"));
+    }
+
+    @Test
+    void isSecretHeader_followsTheLogsRule() {
+        assertTrue(Redactor.isSecretHeader("X-Goog-Api-Key"));
+        assertTrue(Redactor.isSecretHeader("Authorization"));
+        assertFalse(Redactor.isSecretHeader("X-Key-Id"));
+        assertFalse(Redactor.isSecretHeader("anthropic-version"));
     }
 
     private static byte[] concat(byte[]... parts) {
