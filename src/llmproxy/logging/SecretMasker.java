@@ -38,6 +38,8 @@ final class SecretMasker {
     private static final Set<String> CREDENTIAL_WORDS = Set.of("key", "apikey", "token", "secret", "password",
             "passwd", "pwd", "passphrase", "auth", "authorization", "cookie", "sig", "signature", "credential",
             "credentials");
+    private static final List<String> STEMS = List.of("key", "token", "secret", "pass", "pwd", "auth", "cookie",
+            "sig", "cred");
     private static final List<String> CREDENTIAL_SUFFIXES = List.of("apikey", "token", "secret", "password");
 
     private static final Pattern SK_KEY = Pattern.compile("(?<![A-Za-z0-9_.-])sk-[A-Za-z0-9_-]+");
@@ -72,14 +74,14 @@ final class SecretMasker {
             return text;
         }
         String s = redactor.redact(text);
-        if (s.indexOf('=') >= 0 || s.indexOf(':') >= 0) {
+        if (mentionsCredentialWord(s)) {
             s = maskPairs(s, PAIR);
             if (s.indexOf('"') >= 0) {
                 s = maskPairs(s, JSON_PAIR);
             }
-            if (s.contains("@")) {
-                s = maskAll(s, USERINFO);
-            }
+        }
+        if (s.indexOf('@') >= 0) {
+            s = maskAll(s, USERINFO);
         }
         if (s.contains("sk-")) {
             s = maskAll(s, SK_KEY);
@@ -116,6 +118,27 @@ final class SecretMasker {
         int cut = Math.max(lower.lastIndexOf('-'), Math.max(lower.lastIndexOf('_'), lower.lastIndexOf('.')));
         String last = lower.substring(cut + 1);
         return CREDENTIAL_WORDS.contains(last) || CREDENTIAL_SUFFIXES.stream().anyMatch(last::endsWith);
+    }
+
+    /**
+     * A cheap test that most lines fail, so they never reach the pair patterns: every credential word holds one
+     * of these stems ({@code apikey} and {@code authorization} included).
+     */
+    static boolean mentionsCredentialWord(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            switch (s.charAt(i) | 0x20) {
+                case 'k', 't', 's', 'p', 'a', 'c' -> {
+                    for (String stem : STEMS) {
+                        if (s.regionMatches(true, i, stem, 0, stem.length())) {
+                            return true;
+                        }
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        return false;
     }
 
     /** Long enough and random enough to be a key rather than a word: 8+ characters with a digit, or 16+. */
