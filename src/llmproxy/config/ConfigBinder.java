@@ -186,7 +186,8 @@ final class ConfigBinder {
                 l.bool("separate_files", d.separateFiles()), l.string("request_dir", d.requestDir()),
                 l.string("error_dir", d.errorDir()), l.bool("mask_sensitive", d.maskSensitive()),
                 l.bool("enable_metrics", d.enableMetrics()), l.integer("max_file_size_mb", d.maxFileSizeMb(), 1),
-                l.integer("max_files", d.maxFiles(), 1), l.integer("max_body_log_bytes", d.maxBodyLogBytes(), 0));
+                l.integer("max_files", d.maxFiles(), 1), l.integer("max_body_log_bytes", d.maxBodyLogBytes(), 0),
+                l.integer("max_request_files", d.maxRequestFiles(), 1));
         if (s.separateFiles()) {
             requireDir(l, "request_dir", s.requestDir());
             requireDir(l, "error_dir", s.errorDir());

@@ -69,7 +69,7 @@ final class LogSink {
         Path errorDir = dir(s.errorDir());
         if (s.separateFiles() && (requestDir != null || errorDir != null)) {
             try {
-                requestFiles = new RequestFiles(requestDir, errorDir);
+                requestFiles = new RequestFiles(requestDir, errorDir, s.maxRequestFiles());
             } catch (IOException | RuntimeException e) {
                 filesLost = true;
                 fileFailed(s.requestDir() + ", " + s.errorDir(), e);
@@ -78,7 +78,10 @@ final class LogSink {
     }
 
     void line(Level l, long millis, String message, Throwable thrown) {
-        String text = masker.mask(lines.format(l, millis, message, thrown));
+        write(masker.mask(lines.format(l, millis, message, thrown)), millis);
+    }
+
+    private void write(String text, long millis) {
         pendingStdout.append(text);
         if (general != null) {
             try {
@@ -150,7 +153,7 @@ final class LogSink {
         // request files it was meant for cannot be written, a failed request's block is kept here instead.
         Level l = filesLost && t.failed() ? Level.WARN : Level.DEBUG;
         if (enabled(l)) {
-            line(l, millis, blocks.block(t, settings.maxBodyLogBytes(), masker), null);
+            write(masker.mask(lines.formatBlock(l, millis, blocks.block(t, settings.maxBodyLogBytes(), masker))), millis);
         }
     }
 

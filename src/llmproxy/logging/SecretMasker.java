@@ -2,119 +2,196 @@ package llmproxy.logging;
 
 import llmproxy.config.Secret;
 
-import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Hides API keys in log text: every configured secret, {@code sk-...} keys, Bearer tokens and the values of
- * api_key/x-api-key/authorization/key/token in header, JSON and query form. Only the value is masked
- * ({@code sk-ab****cdef}; 12 characters or fewer become {@code ****}). Immutable and thread-safe.
+ * Hides secrets, and only secrets, in log text. What counts as a secret:
+ * <ul>
+ * <li>every configured secret, wherever it appears (see {@link Redactor});</li>
+ * <li>an {@code sk-} key: a token that starts with {@code sk-} after a boundary and holds a run of at least
+ *     {@value #SK_MIN_RUN} letters and digits (so {@code sk-gpt-4o-mini} stays);</li>
+ * <li>the value of a {@code name=value} pair or a JSON {@code "name": "value"} member whose name is a
+ *     {@linkplain #isCredentialName credential name}, also behind {@code ?} and {@code &} in a query string;
+ *     an {@code Authorization}-like value keeps its scheme ({@code Bearer sk-ab****cdef});</li>
+ * <li>the value of a {@code name: value} pair with a credential name when the value looks like a key (see
+ *     {@link #looksLikeAKey}), so prose such as {@code auth: failed} stays;</li>
+ * <li>the password in a URL's {@code user:password@}.</li>
+ * </ul>
+ * A value is one token: it never runs across a space, {@code /}, {@code :} or an {@code =} other than base64
+ * padding, so masking never eats the next field. Masked values are {@code first 5 + **** + last 4}
+ * ({@code ****} when 12 characters or fewer) and are left alone when masked again. Immutable and thread-safe.
  */
 final class SecretMasker {
     static final SecretMasker DISABLED = new SecretMasker(false, List.of());
-    private static final String MASK = "****";
+    static final int SK_MIN_RUN = 12;
+
     /**
-     * Configured secrets shorter than this are not replaced everywhere: a one-letter "key" would turn every
-     * such letter of every line into stars. They are still masked where a key pattern shows them.
+     * The last word of a credential name ({@code x-api-key}, {@code access_token}, {@code apiKey}); a name whose
+     * last word is something else ({@code x-key-id}, {@code max_tokens}) names no credential.
      */
-    static final int MIN_ANYWHERE_LENGTH = 4;
-    /**
-     * A {@code key: value} or {@code key=value} value shorter than this is prose, not a credential
-     * ("proxy_api_key: not set"); configured secrets of any length from 4 up are masked regardless.
-     */
-    static final int MIN_PATTERN_VALUE_LENGTH = 6;
-    private static final String KEYWORDS = "x-api-key|api[_-]?key|apikey|authorization|access[_-]?token|token|key";
-    /** Group 1: a JSON string value; group 2: a header ({@code name: value}) or query ({@code name=value}) value. */
-    private static final Pattern KEY_VALUE = Pattern.compile("(?i)(?<![a-z0-9])(?:"
-            + "\"(?:" + KEYWORDS + ")\"\\s*:\\s*\"(?:(?:bearer|basic)\\s+)?([^\"]*)\""
-            + "|(?:" + KEYWORDS + ")\\s*[:=]\\s*(?:(?:bearer|basic)\\s+)?([^\\s\"'&,;<>()\\[\\]{}]+))");
-    // '*' belongs to the token classes so an already masked value is matched whole and then left alone.
-    private static final Pattern BEARER = Pattern.compile("(?i)(?<![a-z0-9])bearer\\s+([a-z0-9._~+/=*-]+)");
-    private static final Pattern SK_KEY = Pattern.compile("(?<![A-Za-z0-9])sk-[A-Za-z0-9_-]{8,}");
+    private static final Set<String> CREDENTIAL_WORDS = Set.of("key", "apikey", "token", "secret", "password",
+            "passwd", "pwd", "passphrase", "auth", "authorization", "cookie", "sig", "signature", "credential",
+            "credentials");
+    private static final List<String> STEMS = List.of("key", "token", "secret", "pass", "pwd", "auth", "cookie",
+            "sig", "cred");
+    private static final List<String> CREDENTIAL_SUFFIXES = List.of("apikey", "token", "secret", "password");
+
+    private static final Pattern SK_KEY = Pattern.compile("(?<![A-Za-z0-9_.-])sk-[A-Za-z0-9_-]+");
+    private static final String SCHEME = "(?:((?i:bearer|basic|token))[ \\t]+)?";
+    /** Group 1 name, 2 separator, 3 auth scheme, 4 value. */
+    private static final Pattern PAIR = Pattern.compile("(?<![A-Za-z0-9_.\"-])([A-Za-z][A-Za-z0-9_.-]*)"
+            + "(=|:[ \\t]*)" + SCHEME + "([A-Za-z0-9._~+%*-]+=*)");
+    /** Group 1 name, 3 auth scheme, 4 value (group 2 is unused, to line up with PAIR). */
+    private static final Pattern JSON_PAIR = Pattern.compile("\"([A-Za-z][A-Za-z0-9_.-]*)\"()[ \\t]*:[ \\t]*\""
+            + SCHEME + "([^\"\\\\\\r\\n]*)\"");
+    private static final Pattern USERINFO = Pattern.compile("://[^/\\s:@]+:([^/\\s@]+)@");
 
     private final boolean enabled;
-    private final List<String> secrets;
-    private final List<String> masked;
-    /** Every configured secret, short ones included: always masked where a key pattern shows them. */
+    private final Redactor redactor;
+    /** Every configured secret, short ones included: always masked where a credential pair shows them. */
     private final Set<String> configured;
 
-    /** Masks the given secrets (longest first, so a key containing another is hidden whole) and the patterns. */
+    /** Masks the given secrets wherever they appear, and the credential shapes. */
     SecretMasker(List<Secret> secrets) {
         this(true, secrets);
     }
 
     private SecretMasker(boolean enabled, List<Secret> secrets) {
         this.enabled = enabled;
-        this.secrets = secrets.stream().filter(s -> s != null && s.value().length() >= MIN_ANYWHERE_LENGTH)
-                .map(Secret::value).distinct()
-                .sorted(Comparator.comparingInt(String::length).reversed()).toList();
-        this.masked = this.secrets.stream().map(SecretMasker::maskValue).toList();
-        this.configured = secrets.stream().filter(s -> s != null && s.isSet()).map(Secret::value)
+        this.configured = secrets.stream().filter(Objects::nonNull).filter(Secret::isSet).map(Secret::value)
                 .collect(Collectors.toUnmodifiableSet());
+        this.redactor = Redactor.of(configured);
     }
 
     String mask(String text) {
         if (!enabled || text == null || text.isEmpty()) {
             return text;
         }
-        String s = text;
-        for (int i = 0; i < secrets.size(); i++) {
-            if (s.contains(secrets.get(i))) {
-                s = s.replace(secrets.get(i), masked.get(i));
+        String s = redactor.redact(text);
+        if (mentionsCredentialWord(s)) {
+            s = maskPairs(s, PAIR);
+            if (s.indexOf('"') >= 0) {
+                s = maskPairs(s, JSON_PAIR);
             }
         }
-        if (containsIgnoreCase(s, "key") || containsIgnoreCase(s, "token") || containsIgnoreCase(s, "authorization")) {
-            s = maskGroups(s, KEY_VALUE, MIN_PATTERN_VALUE_LENGTH, configured);
-        }
-        if (containsIgnoreCase(s, "bearer")) {
-            s = maskGroups(s, BEARER, 1, configured);
+        if (s.indexOf('@') >= 0) {
+            s = maskAll(s, USERINFO);
         }
         if (s.contains("sk-")) {
-            s = maskGroups(s, SK_KEY, 1, configured);
+            s = maskAll(s, SK_KEY);
         }
         return s;
     }
 
-    /** First 5 and last 4 characters kept; short values hide entirely since 9 of 12 would be shown. */
-    static String maskValue(String value) {
-        return value.length() <= 12 ? MASK : value.substring(0, 5) + MASK + value.substring(value.length() - 4);
+    /**
+     * A request header value as the log shows it: masked when the header name is a credential name
+     * ({@code Authorization}, {@code x-api-key}, {@code Cookie}), keeping an auth scheme word.
+     */
+    String maskHeader(String name, String value) {
+        if (!enabled || value == null || value.isEmpty() || !isCredentialName(name) || value.contains(Redactor.MASK)) {
+            return value;
+        }
+        int space = value.indexOf(' ');
+        if (space > 0 && space < value.length() - 1 && value.substring(0, space).chars().allMatch(Character::isLetter)) {
+            return value.substring(0, space + 1) + Redactor.mask(value.substring(space + 1).strip());
+        }
+        return Redactor.mask(value);
     }
 
-    /** Replaces the first participating group of each match (or the whole match when there are no groups). */
-    private static String maskGroups(String text, Pattern pattern, int minLength, Set<String> configured) {
+    /** The masked form of one value. */
+    static String maskValue(String value) {
+        return Redactor.mask(value);
+    }
+
+    /** True when the last word of the name is a credential word ({@code x-api-key}, not {@code x-key-id}). */
+    static boolean isCredentialName(String name) {
+        if (name == null || name.isEmpty()) {
+            return false;
+        }
+        String lower = name.toLowerCase(Locale.ROOT);
+        int cut = Math.max(lower.lastIndexOf('-'), Math.max(lower.lastIndexOf('_'), lower.lastIndexOf('.')));
+        String last = lower.substring(cut + 1);
+        return CREDENTIAL_WORDS.contains(last) || CREDENTIAL_SUFFIXES.stream().anyMatch(last::endsWith);
+    }
+
+    /**
+     * A cheap test that most lines fail, so they never reach the pair patterns: every credential word holds one
+     * of these stems ({@code apikey} and {@code authorization} included).
+     */
+    static boolean mentionsCredentialWord(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            switch (s.charAt(i) | 0x20) {
+                case 'k', 't', 's', 'p', 'a', 'c' -> {
+                    for (String stem : STEMS) {
+                        if (s.regionMatches(true, i, stem, 0, stem.length())) {
+                            return true;
+                        }
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Long enough and random enough to be a key rather than a word: 8+ characters with a digit, or 16+. */
+    static boolean looksLikeAKey(String value) {
+        return value.length() >= 16 || value.length() >= 8 && value.chars().anyMatch(Character::isDigit);
+    }
+
+    private String maskPairs(String text, Pattern pattern) {
+        Matcher m = pattern.matcher(text);
+        StringBuilder sb = null;
+        int last = 0;
+        for (int from = 0; from < text.length() && m.find(from); ) {
+            String value = m.group(4);
+            boolean bareColon = m.group(2) != null && m.group(2).startsWith(":");
+            boolean mask = isCredentialName(m.group(1)) && !value.isEmpty() && !value.contains(Redactor.MASK)
+                    && (!bareColon || m.group(3) != null || looksLikeAKey(value) || configured.contains(value));
+            if (mask) {
+                sb = sb == null ? new StringBuilder(text.length()) : sb;
+                sb.append(text, last, m.start(4)).append(Redactor.mask(value));
+                last = m.end(4);
+                from = m.end(4);
+            } else {
+                // The value may itself start a pair ("request: token=…"), so look again from there.
+                from = m.start(4) > m.start() ? m.start(4) : m.end();
+            }
+        }
+        return sb == null ? text : sb.append(text, last, text.length()).toString();
+    }
+
+    /** Masks the first group of each match (the whole match when there is none), when it is a key. */
+    private static String maskAll(String text, Pattern pattern) {
         Matcher m = pattern.matcher(text);
         StringBuilder sb = null;
         int last = 0;
         while (m.find()) {
-            int g = 0;
-            for (int i = 1; i <= m.groupCount() && g == 0; i++) {
-                g = m.start(i) >= 0 ? i : 0;
-            }
+            int g = m.groupCount() > 0 ? 1 : 0;
             String value = m.group(g);
-            if ((value.length() < minLength && !configured.contains(value)) || value.isEmpty()
-                    || value.contains(MASK)) {
+            if (value.contains(Redactor.MASK) || pattern == SK_KEY && !isSkKey(value)) {
                 continue;
             }
-            if (sb == null) {
-                sb = new StringBuilder(text.length());
-            }
-            sb.append(text, last, m.start(g)).append(maskValue(value));
+            sb = sb == null ? new StringBuilder(text.length()) : sb;
+            sb.append(text, last, m.start(g)).append(Redactor.mask(value));
             last = m.end(g);
         }
         return sb == null ? text : sb.append(text, last, text.length()).toString();
     }
 
-    /** A cheap pre-check so most lines never reach a regex. {@code needle} must be lower case ASCII. */
-    static boolean containsIgnoreCase(String s, String needle) {
-        char first = needle.charAt(0);
-        char upper = Character.toUpperCase(first);
-        for (int i = 0, end = s.length() - needle.length(); i <= end; i++) {
-            char c = s.charAt(i);
-            if ((c == first || c == upper) && s.regionMatches(true, i, needle, 0, needle.length())) {
+    private static boolean isSkKey(String token) {
+        int run = 0;
+        for (int i = 3; i < token.length(); i++) {
+            char c = token.charAt(i);
+            run = Character.isLetterOrDigit(c) ? run + 1 : 0;
+            if (run >= SK_MIN_RUN) {
                 return true;
             }
         }

@@ -315,6 +315,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void maxRequestFiles_defaultsTo10000_isRead_andMustBeAtLeastOne() throws ConfigException {
+        assertEquals(10_000, load(BASE).logging().maxRequestFiles());
+        assertEquals(25, load(BASE + "logging:\n  max_request_files: 25\n").logging().maxRequestFiles());
+        assertEquals(List.of("logging.max_request_files (line 13): must be at least 1, got 0"),
+                errors(BASE + "logging:\n  max_request_files: 0\n"));
+    }
+
+    @Test
     void separateFilesWithoutDirectories_namesBoth() {
         assertEquals(List.of("logging.request_dir (line 13): is required when separate_files is true",
                         "logging.error_dir (line 14): is required when separate_files is true"),

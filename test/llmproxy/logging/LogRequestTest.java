@@ -1,5 +1,6 @@
 package llmproxy.logging;
 
+import llmproxy.config.LogSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -77,6 +78,25 @@ class LogRequestTest {
             f.log.request(Traces.ok("../../evil", f.startMillis()));
             f.log.flush();
             assertEquals(List.of(dir.resolve("requests/20261129-183012.123_______evil.log")), filesUnder(dir));
+        }
+    }
+
+    @Test
+    void separateFiles_sameRequestIdManyTimes_keepsTheNewestMaxRequestFiles() {
+        LogSettings s = requestSettings("info", null, true, dir, false);
+        s = new LogSettings(s.level(), s.generalFile(), true, s.requestDir(), s.errorDir(), true, false,
+                s.maxFileSizeMb(), s.maxFiles(), s.maxBodyLogBytes(), 5);
+        try (LogFixture f = new LogFixture()) {
+            f.apply(s);
+            for (int i = 0; i < 40; i++) {
+                f.log.request(Traces.failed("same", f.startMillis() + i));
+            }
+            f.log.flush();
+            List<Path> requests = filesUnder(dir.resolve("requests"));
+            assertEquals(List.of("20261129-183012.158_same.log", "20261129-183012.159_same.log",
+                    "20261129-183012.160_same.log", "20261129-183012.161_same.log", "20261129-183012.162_same.log"),
+                    requests.stream().map(p -> p.getFileName().toString()).toList());
+            assertEquals(5, filesUnder(dir.resolve("errors")).size());
         }
     }
 

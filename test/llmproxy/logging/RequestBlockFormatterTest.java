@@ -34,6 +34,35 @@ class RequestBlockFormatterTest {
     }
 
     @Test
+    void block_masksCredentialHeadersByName_andLeavesCredentialWordsInNamesAlone() {
+        RequestTrace t = new RequestTrace("65e616bf1c4e8cb7", START, Traces.T0, "127.0.0.1:50000", "POST", "/v1/tokenize");
+        t.request(Traces.headers("Authorization", "Bearer sk-abcdefghijklmnopqrstuvwxyz", "x-key-id", "42",
+                "X-Api-Key", "abcdefghijklmnopq", "Cookie", "sid=0123456789abcdef", "X-Token-Budget", "my token budget"),
+                "{\"model\":\"st-bearer\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8), "st-bearer");
+        t.attempt(new RequestTrace.Attempt("bearer", "token-key-model", "http://127.0.0.1:19555/v1/tokenize", 200,
+                null, "done", Traces.T0, Traces.T0 + 1_000_000L));
+        t.finish(200, "bearer", "ok", Traces.T0 + 2_000_000L);
+        SecretMasker masker = new SecretMasker(List.of());
+        // as LogSink writes it: the formatter masks headers by name, then the whole block is masked once more
+        assertEquals(String.join(NL,
+                "request 65e616bf1c4e8cb7: POST /v1/tokenize -> 200 ok",
+                "  time: 2026-11-29 18:30:12.123",
+                "  client: 127.0.0.1:50000",
+                "  alias: st-bearer",
+                "  headers:",
+                "    Authorization: Bearer sk-ab****wxyz",
+                "    x-key-id: 42",
+                "    X-Api-Key: abcde****nopq",
+                "    Cookie: sid=0****cdef",
+                "    X-Token-Budget: my token budget",
+                "  body (21 bytes): {\"model\":\"st-bearer\"}",
+                "  attempt 1: backend=bearer model=token-key-model url=http://127.0.0.1:19555/v1/tokenize status=200"
+                        + " action=done took=1.0ms",
+                "  result: status=200 backend=bearer result=ok ttfb=- total=2.0ms"),
+                masker.mask(formatter.block(t, 4096, masker)));
+    }
+
+    @Test
     void block_truncatesTheBodyBeyondTheLimit() {
         RequestTrace t = Traces.of("r1", START, 200, Traces.headers(), "0123456789".repeat(10));
         String block = formatter.block(t, 25, SecretMasker.DISABLED);

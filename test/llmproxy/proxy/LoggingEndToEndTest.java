@@ -12,8 +12,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -134,6 +138,54 @@ class LoggingEndToEndTest {
         assertEquals(List.of(notADir), files(dir));
         assertEquals(3, a.count());
         assertTrue(p.logOutput().contains("[ERROR] cannot write log file(s) " + notADir), p.logOutput());
+    }
+
+    @Test
+    void aModelNameCarryingALogLine_forgesNoLineInTheGeneralLogOrTheRequestFiles() throws IOException {
+        MockUpstream a = closer.upstream(MockUpstream.chatOk("a"));
+        MockUpstream b = closer.upstream(MockUpstream.chatOk("b"));
+        ProxyFixture p = proxy(true, a, b, dir);
+
+        assertEquals(404, p.post("/v1/chat/completions",
+                "{\"model\":\"x\\n[2026-01-01 00:00:00] [ERROR] FAKE\\u001b[31m\"}",
+                "Authorization", "Bearer " + PROXY_KEY).statusCode());
+        p.log().flush();
+
+        List<Path> all = files(dir);
+        assertEquals(3, all.size(), "general log, request file, error copy: " + all);
+        String text = read(all);
+        assertTrue(text.contains("x\\n[2026-01-01 00:00:00] [ERROR] FAKE\\u001b[31m"), text);
+        for (String line : text.split("\\R")) {
+            assertFalse(line.startsWith("[2026-01-01"), "forged line: " + line);
+        }
+        assertFalse(text.contains("\u001b"), text);
+    }
+
+    @Test
+    void fortyRequestsWithTheSameRequestId_leaveFortyRequestFiles() throws Exception {
+        MockUpstream a = closer.upstream(MockUpstream.chatOk("a"));
+        MockUpstream b = closer.upstream(MockUpstream.chatOk("b"));
+        ProxyFixture p = proxy(true, a, b, dir);
+
+        // All at once, so several start in the same millisecond: the id and the time alone would collide.
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Integer>> statuses = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                String body = "{\"model\":\"m\",\"n\":" + i + "}";
+                statuses.add(pool.submit(() -> p.post("/v1/chat/completions", body,
+                        "Authorization", "Bearer " + PROXY_KEY, "X-Request-ID", "same-id").statusCode()));
+            }
+            for (Future<Integer> status : statuses) {
+                assertEquals(200, status.get());
+            }
+        }
+        p.log().flush();
+
+        List<Path> requests = files(dir.resolve("requests"));
+        assertEquals(40, requests.size(), requests.toString());
+        for (int i = 0; i < 40; i++) {
+            assertTrue(read(requests).contains("\"n\":" + i + "}"), "request " + i + " kept its file");
+        }
     }
 
     static void assertNoConfiguredKey(List<Path> files) throws IOException {
