@@ -40,6 +40,24 @@ public record Config(String listen, Secret proxyApiKey, List<Backend> backends, 
         adminApiKey = adminApiKey == null ? Secret.NONE : adminApiKey;
     }
 
+    /** Every secret this config holds: keys of the proxy, its clients, its admin and its backends. */
+    public List<Secret> secrets() {
+        List<Secret> secrets = new java.util.ArrayList<>();
+        if (proxyApiKey.isSet()) {
+            secrets.add(proxyApiKey);
+        }
+        for (Backend b : backends) {
+            if (b.apiKey().isSet()) {
+                secrets.add(b.apiKey());
+            }
+        }
+        clientKeys.forEach(k -> secrets.add(k.key()));
+        if (adminApiKey.isSet()) {
+            secrets.add(adminApiKey);
+        }
+        return secrets;
+    }
+
     public Backend backend(String name) {
         for (Backend b : backends) {
             if (b.name().equals(name)) {

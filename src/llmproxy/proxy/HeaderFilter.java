@@ -2,6 +2,7 @@ package llmproxy.proxy;
 
 import com.sun.net.httpserver.Headers;
 import llmproxy.config.Secret;
+import llmproxy.logging.Redactor;
 
 import java.net.http.HttpHeaders;
 import java.util.List;
@@ -85,25 +86,43 @@ final class HeaderFilter {
         return true;
     }
 
-    /** Copies a success response's headers to the client. */
-    static void copyResponseHeaders(HttpHeaders from, Headers to) {
+    /** Copies a success response's headers to the client; values echoing a configured secret are masked. */
+    static void copyResponseHeaders(HttpHeaders from, Headers to, Redactor redactor) {
         Set<String> named = connectionTokens(from.allValues("connection"));
         for (Map.Entry<String, List<String>> e : from.map().entrySet()) {
             String name = e.getKey();
             if (name.startsWith(":") || RESPONSE_DROP.contains(name) || (named != null && named.contains(name))) {
                 continue;
             }
-            putKeepingOurRequestId(to, name, e.getValue());
+            putKeepingOurRequestId(to, name, redacted(e.getValue(), redactor));
         }
     }
 
-    /** Copies only the safe headers of a failed attempt that becomes the final answer. */
-    static void copyErrorHeaders(HttpHeaders from, Headers to) {
+    /** Copies only the safe headers of a failed attempt that becomes the final answer, secrets masked. */
+    static void copyErrorHeaders(HttpHeaders from, Headers to, Redactor redactor) {
         for (Map.Entry<String, List<String>> e : from.map().entrySet()) {
             if (ERROR_KEEP.contains(e.getKey())) {
-                putKeepingOurRequestId(to, e.getKey(), e.getValue());
+                putKeepingOurRequestId(to, e.getKey(), redacted(e.getValue(), redactor));
             }
         }
+    }
+
+    private static List<String> redacted(List<String> values, Redactor redactor) {
+        if (redactor.isEmpty()) {
+            return values;
+        }
+        List<String> out = null;
+        for (int i = 0; i < values.size(); i++) {
+            String v = values.get(i);
+            String r = redactor.redact(v);
+            if (r != v) {
+                if (out == null) {
+                    out = new java.util.ArrayList<>(values);
+                }
+                out.set(i, r);
+            }
+        }
+        return out == null ? values : out;
     }
 
     /** The client gets the proxy's X-Request-ID; a provider's own id is kept as X-Upstream-Request-ID. */

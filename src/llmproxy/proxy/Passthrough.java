@@ -2,6 +2,7 @@ package llmproxy.proxy;
 
 import llmproxy.config.Backend;
 import llmproxy.config.Secret;
+import llmproxy.logging.Redactor;
 import llmproxy.routing.Candidate;
 
 import java.io.IOException;
@@ -57,20 +58,24 @@ final class Passthrough implements Protocol {
     @Override
     public Relay.Result relay(ProxyRequest r, HttpResponse<UpstreamBody> response, ClientResponse client,
                               long idleNanos, long firstTokenNanos) {
-        return Relay.relay(client, response, r.wantsStream(), idleNanos, firstTokenNanos);
+        return Relay.relay(client, response, r.wantsStream(), idleNanos, firstTokenNanos, r.snapshot().redactor());
     }
 
     @Override
     public void relayError(ProxyRequest r, Outcome.HttpError e, ClientResponse client) throws IOException {
-        if (e.truncated()) {
-            // A cut body (maybe compressed) would reach the client corrupt: say what happened instead.
+        byte[] body = ErrorBodies.plain(e);
+        if (body == null) {
+            // A cut or undecodable body would reach the client corrupt (and could not be checked for echoed
+            // secrets): say what happened instead.
             client.headers().set("Content-Type", "application/json");
-            client.sendFixed(e.status(), ErrorResponses.body(r.dialect(), e.status(), "upstream_error_too_large",
+            client.sendFixed(e.status(), ErrorResponses.body(r.dialect(), e.status(), "upstream_error_unreadable",
                     "the upstream's error answer (status " + e.status() + ") was larger than "
-                            + UpstreamClient.ERROR_BODY_CAP / 1024 + " KiB and was dropped"));
+                            + UpstreamClient.ERROR_BODY_CAP / 1024 + " KiB or not decodable, and was dropped"));
             return;
         }
-        HeaderFilter.copyErrorHeaders(e.headers(), client.headers());
-        client.sendFixed(e.status(), e.body());
+        Redactor redactor = r.snapshot().redactor();
+        HeaderFilter.copyErrorHeaders(e.headers(), client.headers(), redactor);
+        client.headers().remove("Content-Encoding"); // the body goes out decoded, so secrets in it can be masked
+        client.sendFixed(e.status(), redactor.redact(body));
     }
 }

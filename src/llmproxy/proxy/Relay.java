@@ -1,5 +1,7 @@
 package llmproxy.proxy;
 
+import llmproxy.logging.Redactor;
+
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
@@ -36,7 +38,7 @@ final class Relay {
      * fails before then ends {@link End#FAILED_BEFORE_CONTENT} and may still fall back.
      */
     static Result relay(ClientResponse client, HttpResponse<UpstreamBody> response, boolean requestedStream,
-                        long idleNanos, long firstTokenNanos) {
+                        long idleNanos, long firstTokenNanos, Redactor redactor) {
         UpstreamBody body = response.body();
         int status = response.statusCode();
         boolean eventStream = isEventStream(response);
@@ -49,7 +51,7 @@ final class Relay {
                 return new Result(End.FAILED_BEFORE_CONTENT, null, 0, e.outcome);
             }
         }
-        HeaderFilter.copyResponseHeaders(response.headers(), client.headers());
+        HeaderFilter.copyResponseHeaders(response.headers(), client.headers(), redactor);
         long firstByte = 0;
         try {
             client.sendHead(status, length);

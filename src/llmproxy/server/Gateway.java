@@ -1,6 +1,5 @@
 package llmproxy.server;
 
-import llmproxy.config.Backend;
 import llmproxy.access.RateLimiter;
 import llmproxy.config.Config;
 import llmproxy.config.ConfigException;
@@ -23,7 +22,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -124,20 +122,7 @@ public final class Gateway implements AutoCloseable {
 
     /** Every secret of a config, for the log's masker. */
     public static List<Secret> secrets(Config config) {
-        List<Secret> secrets = new ArrayList<>();
-        if (config.proxyApiKey().isSet()) {
-            secrets.add(config.proxyApiKey());
-        }
-        for (Backend b : config.backends()) {
-            if (b.apiKey().isSet()) {
-                secrets.add(b.apiKey());
-            }
-        }
-        config.clientKeys().forEach(k -> secrets.add(k.key()));
-        if (config.adminApiKey().isSet()) {
-            secrets.add(config.adminApiKey());
-        }
-        return secrets;
+        return config.secrets();
     }
 
     /**

@@ -140,7 +140,35 @@ class FailClosedEndToEndTest {
 
         assertEquals(500, r.statusCode());
         assertTrue(r.headers().firstValue("content-encoding").isEmpty(), r.headers().toString());
-        assertTrue(r.body().contains("\"code\":\"upstream_error_too_large\""), r.body());
+        assertTrue(r.body().contains("\"code\":\"upstream_error_unreadable\""), r.body());
+    }
+
+    @Test
+    void backendKeyEchoedInAnErrorBodyOrHeader_reachesTheClientMasked_evenWhenGzipped() throws Exception {
+        String key = "sk-backend-a-secret-aaaaaaaaaa";
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (GZIPOutputStream z = new GZIPOutputStream(gz)) {
+            z.write(("{\"error\":{\"message\":\"Incorrect API key provided: " + key + "\"}}")
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] body = gz.toByteArray();
+        MockUpstream a = closer.upstream((ex, req) -> {
+            ex.getResponseHeaders().set("Content-Type", "application/json");
+            ex.getResponseHeaders().set("Content-Encoding", "gzip");
+            ex.getResponseHeaders().set("X-Request-ID", "echo-" + key);
+            ex.sendResponseHeaders(401, body.length);
+            ex.getResponseBody().write(body);
+        });
+        ProxyFixture p = proxy(a, closer.upstream(MockUpstream.chatOk("b")), Map.of());
+
+        HttpResponse<String> r = p.post("/v1/chat/completions", "{\"model\":\"solo\"}",
+                "Authorization", "Bearer " + PROXY_KEY);
+
+        assertEquals(401, r.statusCode());
+        assertTrue(r.headers().firstValue("content-encoding").isEmpty(), "relayed decoded");
+        assertFalse(r.body().contains(key), r.body());
+        assertTrue(r.body().contains("Incorrect API key provided: sk-ba****aaaa"), r.body());
+        assertFalse(r.headers().toString().contains(key), r.headers().toString());
     }
 
     @Test

@@ -118,7 +118,7 @@ class HeaderFilterTest {
                 "Content-Type", "text/event-stream", "x-ratelimit-remaining-requests", "99",
                 "x-ratelimit-reset-tokens", "1s", "openai-processing-ms", "42", "set-cookie", "a=1", "set-cookie", "b=2");
         Headers to = new Headers();
-        HeaderFilter.copyResponseHeaders(from, to);
+        HeaderFilter.copyResponseHeaders(from, to, llmproxy.logging.Redactor.NONE);
         assertEquals(Map.of("Content-type", List.of("text/event-stream"),
                 "X-ratelimit-remaining-requests", List.of("99"),
                 "X-ratelimit-reset-tokens", List.of("1s"),
@@ -134,7 +134,7 @@ class HeaderFilterTest {
                 "Content-Length", "10", "Connection", "close", "X-Internal-Host", "10.0.0.7", "Server", "nginx",
                 "Www-Authenticate", "Bearer", "openai-organization", "org-x");
         Headers to = new Headers();
-        HeaderFilter.copyErrorHeaders(from, to);
+        HeaderFilter.copyErrorHeaders(from, to, llmproxy.logging.Redactor.NONE);
         assertEquals(Map.of("Content-type", List.of("application/json"), "Content-encoding", List.of("gzip"),
                 "Retry-after", List.of("7"), "X-upstream-request-id", List.of("req_1"), "Request-id", List.of("req_2"),
                 "X-ratelimit-limit-requests", List.of("100"),
