@@ -23,10 +23,13 @@ final class ConfigBinder {
 
     private final Values values;
     private final Problems problems;
+    private final Map<String, String> env;
 
-    ConfigBinder(Values values) {
+    /** {@code env} supplies HTTPS_PROXY, HTTP_PROXY and NO_PROXY when the config sets no upstream_proxy. */
+    ConfigBinder(Values values, Map<String, String> env) {
         this.values = values;
         this.problems = values.problems();
+        this.env = env;
     }
 
     Config bind(YamlNode root) {
@@ -62,13 +65,14 @@ final class ConfigBinder {
         LogSettings logging = logging(section(top, "logging"));
         Timeouts timeouts = timeouts(section(top, "timeouts"));
         ServerSettings server = server(section(top, "server"), address);
+        Network network = new NetworkBinder(values, env).bind(top);
         top.finish();
         return new Config(listen, proxyApiKey, backends, models, fallback, detection, logging, timeouts, server,
-                problems.warnings());
+                problems.warnings(), network, values.files().files());
     }
 
     private Section section(Section top, String key) {
-        return Section.of(values, top.node(key), key, top.line(key));
+        return Section.of(values, top.node(key), top.path(key), top.line(key));
     }
 
     private static int lineIfPresent(Section s, String key) {
@@ -94,6 +98,12 @@ final class ConfigBinder {
             String url = s.string("url", "");
             Secret apiKey = Secret.of(s.string("api_key", ""));
             boolean enabled = s.bool("enabled", true);
+            BackendOptions options = new BackendOptions(values, s);
+            AuthStyle auth = options.auth();
+            Map<String, String> headers = options.headers();
+            TimeoutOverrides timeouts = options.timeouts();
+            EgressChoice proxy = options.proxy();
+            Protocol protocol = options.protocol();
             s.finish();
             boolean valid = true;
             if (name.isBlank()) {
@@ -114,7 +124,11 @@ final class ConfigBinder {
                 problems.error(s.path("url"), s.line("url"), "must be an absolute http(s) URL, got \"" + url + "\"");
             }
             if (valid && uri != null) {
-                result.add(new Backend(name, uri, apiKey, enabled));
+                if (uri.getRawUserInfo() != null) {
+                    problems.error(s.path("url"), s.line("url"), "must not contain credentials (user:pass@);"
+                            + " put the key in api_key or headers");
+                }
+                result.add(new Backend(name, uri, apiKey, enabled, auth, headers, timeouts, proxy, protocol));
             }
         }
         return result;
@@ -199,7 +213,8 @@ final class ConfigBinder {
                 s.integer("max_concurrent", d.maxConcurrent(), 0),
                 s.integer("read_timeout_seconds", d.readTimeoutSeconds(), 1),
                 s.integer("idle_timeout_seconds", d.idleTimeoutSeconds(), 1),
-                s.integer("shutdown_grace_seconds", d.shutdownGraceSeconds(), 0));
+                s.integer("shutdown_grace_seconds", d.shutdownGraceSeconds(), 0),
+                new NetworkBinder(values, env).listenerTls(section(s, "tls")));
         s.finish();
         return result;
     }

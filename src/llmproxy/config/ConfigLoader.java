@@ -52,7 +52,8 @@ public final class ConfigLoader {
     public Config parse(String text, Path file) throws ConfigException {
         YamlNode root = new YamlParser(text, file).parse();
         Problems problems = new Problems();
-        Config config = new ConfigBinder(new Values(new EnvSubstitution(env), problems)).bind(root);
+        FileRefs files = new FileRefs();
+        Config config = new ConfigBinder(new Values(new EnvSubstitution(env, files), problems, files), env).bind(root);
         if (problems.hasErrors()) {
             throw new ConfigException(file, problems.errors());
         }
