@@ -69,7 +69,7 @@ public sealed interface AuthStyle {
     default String label() {
         return switch (this) {
             case Auto a -> "auto";
-            case Client c -> "client's style (Bearer or x-api-key)";
+            case Client c -> "client's style";
             case Bearer b -> "bearer";
             case Header h -> switch (h.name().toLowerCase(Locale.ROOT)) {
                 case "x-api-key", "api-key", "x-goog-api-key" -> h.name().toLowerCase(Locale.ROOT);

@@ -2,6 +2,8 @@ package llmproxy.proxy;
 
 import com.sun.net.httpserver.Headers;
 import llmproxy.config.Backend;
+import llmproxy.net.HttpClients;
+import llmproxy.protocol.Credentials;
 
 import javax.net.ssl.SSLException;
 import java.io.IOException;
@@ -19,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * Sends one attempt to one backend with the shared {@link HttpClient} and classifies the answer.
@@ -35,10 +38,10 @@ public final class UpstreamClient {
     /** Error bodies are read only this far, for detection and for relaying. */
     static final int ERROR_BODY_CAP = 1 << 20;
 
-    private final CompletableFuture<HttpClient> http;
+    private final Supplier<HttpClients> http;
 
-    /** {@code http} may still be under construction; the first requests wait for it. */
-    public UpstreamClient(CompletableFuture<HttpClient> http) {
+    /** {@code http} may block while the clients are under construction; the first requests wait for them. */
+    public UpstreamClient(Supplier<HttpClients> http) {
         this.http = http;
     }
 
@@ -48,26 +51,20 @@ public final class UpstreamClient {
     }
 
     Outcome send(Attempt a, long headerTimeoutNanos, long idleNanos) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(a.uri())
+        HttpRequest.Builder b = HttpRequest.newBuilder()
                 .method(a.method(), HttpRequest.BodyPublishers.ofByteArray(a.body()));
         if ("http".equalsIgnoreCase(a.uri().getScheme())) {
             // Plaintext HTTP/2 means an Upgrade dance many servers get wrong; TLS negotiates h2 via ALPN.
             b.version(HttpClient.Version.HTTP_1_1);
         }
         HeaderFilter.copyRequestHeaders(a.clientHeaders(), b);
-        if (a.backend().apiKey().isSet()) {
-            String key = a.backend().apiKey().value();
-            if (a.useXApiKey()) {
-                b.header("x-api-key", key);
-            } else {
-                b.header("Authorization", "Bearer " + key);
-            }
-        }
+        b.uri(Credentials.apply(a.backend(), a.useXApiKey() ? Credentials.ClientStyle.X_API_KEY
+                : Credentials.ClientStyle.BEARER, b::setHeader, a.uri()));
         b.header("X-Request-ID", a.requestId());
         if (REQUEST_TIMEOUT_IS_HEADERS_ONLY) {
             b.timeout(Duration.ofNanos(headerTimeoutNanos));
         }
-        CompletableFuture<HttpResponse<UpstreamBody>> future = http.join().sendAsync(b.build(),
+        CompletableFuture<HttpResponse<UpstreamBody>> future = http.get().forBackend(a.backend()).sendAsync(b.build(),
                 info -> new UpstreamBody());
         HttpResponse<UpstreamBody> response;
         try {

@@ -3,7 +3,9 @@ package llmproxy.server;
 import llmproxy.config.Backend;
 import llmproxy.config.Config;
 import llmproxy.config.Secret;
+import llmproxy.config.ServerSettings;
 import llmproxy.logging.Log;
+import llmproxy.net.HttpClients;
 import llmproxy.proxy.ProxyHandler;
 import llmproxy.proxy.UpstreamClient;
 import llmproxy.routing.CandidateOrder;
@@ -18,7 +20,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -34,10 +35,10 @@ public final class Gateway implements AutoCloseable {
     private final Clock clock;
     private final Log log;
     private final ProxyServer server;
-    private final CompletableFuture<HttpClient> http;
+    private final AtomicReference<CompletableFuture<HttpClients>> http;
 
     private Gateway(AtomicReference<Snapshot> current, CooldownRegistry cooldowns, Clock clock, Log log,
-                    ProxyServer server, CompletableFuture<HttpClient> http) {
+                    ProxyServer server, AtomicReference<CompletableFuture<HttpClients>> http) {
         this.current = current;
         this.cooldowns = cooldowns;
         this.clock = clock;
@@ -54,41 +55,52 @@ public final class Gateway implements AutoCloseable {
     public static Gateway start(Config config, Log log, Clock clock) throws IOException {
         AtomicReference<Snapshot> current = new AtomicReference<>(Snapshot.of(config, clock.millis() / 1000));
         CooldownRegistry cooldowns = new CooldownRegistry(clock);
-        CompletableFuture<HttpClient> http = new CompletableFuture<>();
-        ProxyHandler proxy = new ProxyHandler(new UpstreamClient(http), cooldowns,
+        CompletableFuture<HttpClients> first = new CompletableFuture<>();
+        AtomicReference<CompletableFuture<HttpClients>> http = new AtomicReference<>(first);
+        ProxyHandler proxy = new ProxyHandler(new UpstreamClient(() -> http.get().join()), cooldowns,
                 new CandidateOrder(ThreadLocalRandom::current), log);
         ProxyServer server = ProxyServer.start(config.server(), current::get, proxy, log);
-        int connectSeconds = config.timeouts().connectSeconds();
         Thread.ofPlatform().name("http-client-init").start(() -> {
             try {
-                http.complete(newHttpClient(connectSeconds));
+                first.complete(HttpClients.create(config));
             } catch (RuntimeException | Error e) {
-                http.completeExceptionally(e);
+                first.completeExceptionally(e);
                 return;
             }
-            warmUp(http.join(), server.address().getPort());
+            warmUp(first.join().any(), server.address(), config.server().tls() != null);
         });
+        logEgress(config, log);
         return new Gateway(current, cooldowns, clock, log, server, http);
     }
 
-    private static HttpClient newHttpClient(int connectSeconds) {
-        return HttpClient.newBuilder()
-                .connectTimeout(Duration.ofSeconds(connectSeconds))
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .proxy(HttpClient.Builder.NO_PROXY)
-                // Run the client's completion stages on the thread that completes them. Its default pool
-                // hands every response through extra platform threads (measured: ~25% more CPU per request,
-                // ~80 threads at concurrency 64). Safe because nothing registered on it blocks: the body
-                // subscriber only queues, and request threads wait on futures themselves.
-                .executor(Runnable::run)
-                .build();
+    /** Says which way each backend leaves the machine, and which CAs it trusts beyond the JDK's. */
+    private static void logEgress(Config config, Log log) {
+        for (Backend b : config.backends()) {
+            log.info("backend " + b.name() + ": " + config.network().describeProxy(b) + ", auth "
+                    + b.effectiveAuth().label());
+        }
+        boolean proxyCredentials = config.backends().stream().map(config.network()::proxyFor)
+                .anyMatch(p -> p != null && p.hasCredentials());
+        if (proxyCredentials && !HttpClients.tunnelBasicEnabled()) {
+            log.warn("egress proxy credentials are set but " + HttpClients.TUNNEL_DISABLED_SCHEMES
+                    + " disables Basic for tunnels; https:// backends through the proxy will get 407");
+        }
+        if (!config.network().caFiles().isEmpty()) {
+            log.info("trusting the JDK's CAs plus " + config.network().caCertificates().size() + " from "
+                    + String.join(", ", config.network().caFiles()));
+        }
     }
 
     /**
      * One request through the whole client and server stack, so the first real request does not pay for
-     * loading and linking the HttpClient's classes (hundreds of milliseconds).
+     * loading and linking the HttpClient's classes (hundreds of milliseconds). Skipped for a TLS listener,
+     * whose certificate the client need not trust.
      */
-    private static void warmUp(HttpClient http, int port) {
+    private static void warmUp(HttpClient http, InetSocketAddress address, boolean tls) {
+        if (tls) {
+            return;
+        }
+        int port = address.getPort();
         try {
             http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
                     .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
@@ -101,16 +113,7 @@ public final class Gateway implements AutoCloseable {
 
     /** Every secret of a config, for the log's masker. */
     public static List<Secret> secrets(Config config) {
-        List<Secret> secrets = new ArrayList<>();
-        if (config.proxyApiKey().isSet()) {
-            secrets.add(config.proxyApiKey());
-        }
-        for (Backend b : config.backends()) {
-            if (b.apiKey().isSet()) {
-                secrets.add(b.apiKey());
-            }
-        }
-        return secrets;
+        return config.secrets();
     }
 
     /**
@@ -129,12 +132,22 @@ public final class Gateway implements AutoCloseable {
             log.warn("config: listen changed from \"" + prev.listen() + "\" to \"" + next.listen()
                     + "\"; a restart is needed, still serving on " + address());
         }
-        if (!prev.server().equals(next.server())) {
+        if (!withoutTls(prev.server()).equals(withoutTls(next.server()))) {
             log.warn("config: server settings changed; max_concurrent and max_body_mb apply now, the others need a restart");
         }
-        if (prev.timeouts().connectSeconds() != next.timeouts().connectSeconds()) {
-            log.warn("config: timeouts.connect_seconds changed; it applies after a restart");
+        if (!java.util.Objects.equals(prev.server().tls(), next.server().tls())) {
+            log.warn("config: server.tls changed; it applies after a restart");
         }
+        // Clients for new connect timeouts, proxies or CAs; requests in flight keep the clients they hold.
+        http.updateAndGet(f -> f.thenApply(c -> c.reconfigure(next)));
+        if (!prev.network().equals(next.network()) || !prev.backends().equals(next.backends())) {
+            logEgress(next, log);
+        }
+    }
+
+    private static ServerSettings withoutTls(ServerSettings s) {
+        return new ServerSettings(s.host(), s.port(), s.maxBodyMb(), s.maxConcurrent(), s.readTimeoutSeconds(),
+                s.idleTimeoutSeconds(), s.shutdownGraceSeconds());
     }
 
     public Snapshot snapshot() {
@@ -157,6 +170,6 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
-        http.thenAccept(HttpClient::shutdownNow);
+        http.get().thenAccept(HttpClients::shutdownNow);
     }
 }

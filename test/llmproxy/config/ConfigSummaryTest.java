@@ -49,9 +49,9 @@ class ConfigSummaryTest {
                 auth       on (proxy_api_key set)
                 backends   2
                   openai  https://api.openai.com/v1  enabled   key set
-                    auth client's style (Bearer or x-api-key) (auto); direct
+                    auth client's style (auto); direct
                   local   http://127.0.0.1:8000      DISABLED  no key
-                    auth client's style (Bearer or x-api-key) (auto); direct
+                    auth client's style (auto); direct
                 models     2
                   gpt-4o
                     p=1  openai: gpt-4o  [route disabled]
