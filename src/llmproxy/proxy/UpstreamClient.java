@@ -88,6 +88,14 @@ public final class UpstreamClient {
         if (status < 400) {
             return new Outcome.Success(response);
         }
+        if (status == 407) {
+            // Only an egress proxy says 407; the JDK hands back its refusal of a CONNECT tunnel without a body.
+            UpstreamBody refused = response.body();
+            if (refused != null) {
+                refused.close();
+            }
+            return new Outcome.Transport("egress proxy refused: 407 Proxy Authentication Required");
+        }
         UpstreamBody body = response.body();
         byte[] bytes;
         try {
