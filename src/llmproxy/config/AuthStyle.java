@@ -49,12 +49,15 @@ public sealed interface AuthStyle {
     static AuthStyle parse(String text) {
         String t = text.strip();
         String lower = t.toLowerCase(Locale.ROOT);
-        switch (lower) {
-            case "auto": return AUTO;
-            case "bearer": return BEARER;
-            case "x-api-key", "api-key", "x-goog-api-key": return new Header(lower);
-            case "none": return NONE;
-            default: break;
+        AuthStyle named = switch (lower) {
+            case "auto" -> AUTO;
+            case "bearer" -> BEARER;
+            case "x-api-key", "api-key", "x-goog-api-key" -> new Header(lower);
+            case "none" -> NONE;
+            default -> null;
+        };
+        if (named != null) {
+            return named;
         }
         int colon = t.indexOf(':');
         String kind = colon < 0 ? "" : lower.substring(0, colon);

@@ -2,6 +2,7 @@ package llmproxy.config;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A one-screen, human-readable summary of a loaded config, printed by {@code -check}. It says
@@ -27,7 +28,7 @@ public final class ConfigSummary {
             out.append("    auth ").append(b.effectiveAuth().label())
                     .append(b.auth() instanceof AuthStyle.Auto ? " (auto)" : "")
                     .append(b.headers().isEmpty() ? "" : "; headers " + String.join(", ", b.headers().keySet()))
-                    .append(b.protocol() == Protocol.AUTO ? "" : "; protocol " + b.protocol().name().toLowerCase(java.util.Locale.ROOT))
+                    .append(b.protocol() == Protocol.AUTO ? "" : "; protocol " + b.protocol().name().toLowerCase(Locale.ROOT))
                     .append("; ").append(c.network().describeProxy(b)).append('\n');
         }
         line(out, "models", Integer.toString(c.models().size()));

@@ -5,6 +5,7 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -106,7 +107,7 @@ final class NetworkBinder {
         try {
             return ProxyAddress.parse(value);
         } catch (IllegalArgumentException e) {
-            problems.warn("upstream_proxy", 0, "environment variable " + lowerName.toUpperCase(java.util.Locale.ROOT)
+            problems.warn("upstream_proxy", 0, "environment variable " + lowerName.toUpperCase(Locale.ROOT)
                     + " ignored: " + e.getMessage());
             return null;
         }
@@ -115,7 +116,7 @@ final class NetworkBinder {
     private String envValue(String lowerName) {
         String v = env.get(lowerName);
         if (v == null || v.isBlank()) {
-            v = env.get(lowerName.toUpperCase(java.util.Locale.ROOT));
+            v = env.get(lowerName.toUpperCase(Locale.ROOT));
         }
         return v == null || v.isBlank() ? null : v.strip();
     }

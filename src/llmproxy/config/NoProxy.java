@@ -2,6 +2,7 @@ package llmproxy.config;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -58,7 +59,7 @@ public record NoProxy(List<String> entries) {
                 }
             } else if (ip != null) {
                 byte[] other = literal(e);
-                if (other != null && java.util.Arrays.equals(ip, other)) {
+                if (other != null && Arrays.equals(ip, other)) {
                     return true;
                 }
             } else {

@@ -11,6 +11,7 @@ import java.net.PasswordAuthentication;
 import java.net.ProxySelector;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -70,7 +71,7 @@ public final class HttpClients {
     /** Whether the property allows Basic for tunnels (it only takes effect if set before the first HttpClient). */
     public static boolean tunnelBasicEnabled() {
         String v = System.getProperty(TUNNEL_DISABLED_SCHEMES);
-        return v != null && !v.toLowerCase(java.util.Locale.ROOT).contains("basic");
+        return v != null && !v.toLowerCase(Locale.ROOT).contains("basic");
     }
 
     /** The client for {@code backend}, whose proxy is resolved against this instance's config's network settings. */

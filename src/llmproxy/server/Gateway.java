@@ -21,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
@@ -135,7 +136,7 @@ public final class Gateway implements AutoCloseable {
         if (!withoutTls(prev.server()).equals(withoutTls(next.server()))) {
             log.warn("config: server settings changed; max_concurrent and max_body_mb apply now, the others need a restart");
         }
-        if (!java.util.Objects.equals(prev.server().tls(), next.server().tls())) {
+        if (!Objects.equals(prev.server().tls(), next.server().tls())) {
             log.warn("config: server.tls changed; it applies after a restart");
         }
         // Clients for new connect timeouts, proxies or CAs; requests in flight keep the clients they hold.
