@@ -175,4 +175,38 @@ class EgressProxyTest {
         assertTrue(r.body().contains("tls-via-tunnel"));
         assertEquals(List.of("localhost:" + backend.getAddress().getPort()), proxy.tunnels());
     }
+
+    @Test
+    void reloadAddingAnUpstreamProxy_sendsTheNextRequestThroughIt() throws Exception {
+        MockUpstream up = closer.upstream(MockUpstream.chatOk("reloaded"));
+        ConnectProxy proxy = closer.add(ConnectProxy.start(null, null));
+        Map<String, String> env = env(up.url(), proxy, null);
+        ProxyFixture p = closer.proxy(yaml("", ""), env, new TestClock(0));
+        assertEquals(200, p.post("/v1/chat/completions", CHAT).statusCode());
+        assertTrue(proxy.forwarded().isEmpty());
+
+        p.gateway().apply(ProxyFixture.config(yaml("upstream_proxy: \"${PROXY}\"", ""), env));
+
+        assertEquals(200, p.post("/v1/chat/completions", CHAT).statusCode());
+        assertEquals(1, proxy.forwarded().size(), "the reload rebuilt the way out without a restart");
+    }
+
+    @Test
+    void reloadAddingACaFile_makesTheCorporateBackendTrusted() throws Exception {
+        HttpsServer backend = backendId.httpsServer();
+        backend.createContext("/", ex -> {
+            ex.getRequestBody().readAllBytes();
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+        });
+        backend.start();
+        closer.add(() -> backend.stop(0));
+        Map<String, String> env = Map.of("A", "https://localhost:" + backend.getAddress().getPort() + "/v1");
+        ProxyFixture p = closer.proxy(yaml("", ""), env, new TestClock(0));
+        assertEquals(502, p.post("/v1/chat/completions", CHAT).statusCode());
+
+        p.gateway().apply(ProxyFixture.config(yaml("tls:\n  ca_files: [\"" + pki.caPem() + "\"]", ""), env));
+
+        assertEquals(200, p.post("/v1/chat/completions", CHAT).statusCode());
+    }
 }
