@@ -6,6 +6,7 @@ import llmproxy.config.ConfigLoader;
 import llmproxy.config.ConfigSummary;
 import llmproxy.config.Problem;
 import llmproxy.logging.Log;
+import llmproxy.net.HttpClients;
 import llmproxy.server.ConfigReloader;
 import llmproxy.server.Gateway;
 import llmproxy.server.HostPort;
@@ -66,6 +67,7 @@ public final class Main {
     }
 
     private static int start(Path file, Config config, ConfigLoader loader, PrintStream err) {
+        HttpClients.allowBasicForTunnels();
         ProxyServer.configureJdkServer(config.server());
         Log log = new Log();
         log.apply(config.logging(), Gateway.secrets(config));

@@ -1,5 +1,7 @@
 package llmproxy.config;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,19 +12,29 @@ import java.util.Objects;
  * One immutable, validated configuration. {@code listen} is the raw value; {@code server} holds it
  * parsed. {@code models} keeps config order. {@code warnings} are the non-fatal problems found while
  * loading. {@code clientKeys} includes {@code proxy_api_key} as the key named {@code default}; when it is empty,
- * authentication is off.
+ * authentication is off. {@code network} holds the egress proxy and extra CAs; {@code files} lists the other
+ * files the load read ({@code ${file:}} secrets, CA and TLS files), so a reload can notice when they change.
  */
 public record Config(String listen, Secret proxyApiKey, List<Backend> backends, Map<String, ModelAlias> models,
                      Fallback fallback, Detection detection, LogSettings logging, Timeouts timeouts,
-                     ServerSettings server, List<Problem> warnings, List<ClientKey> clientKeys, Secret adminApiKey) {
-    /** Without client keys or an admin key. */
+                     ServerSettings server, List<Problem> warnings, List<ClientKey> clientKeys, Secret adminApiKey,
+                     Network network, List<Path> files) {
+    /** Without client keys (but the proxy key), an admin key, network settings or referenced files. */
     public Config(String listen, Secret proxyApiKey, List<Backend> backends, Map<String, ModelAlias> models,
                   Fallback fallback, Detection detection, LogSettings logging, Timeouts timeouts,
                   ServerSettings server, List<Problem> warnings) {
         this(listen, proxyApiKey, backends, models, fallback, detection, logging, timeouts, server, warnings,
+                Network.NONE, List.of());
+    }
+
+    /** Without client keys (but the proxy key) or an admin key. */
+    public Config(String listen, Secret proxyApiKey, List<Backend> backends, Map<String, ModelAlias> models,
+                  Fallback fallback, Detection detection, LogSettings logging, Timeouts timeouts,
+                  ServerSettings server, List<Problem> warnings, Network network, List<Path> files) {
+        this(listen, proxyApiKey, backends, models, fallback, detection, logging, timeouts, server, warnings,
                 proxyApiKey == null || !proxyApiKey.isSet() ? List.of()
                         : List.of(new ClientKey(ClientKey.DEFAULT_NAME, proxyApiKey, ClientKey.ALL_MODELS, 0)),
-                Secret.NONE);
+                Secret.NONE, network, files);
     }
 
     public Config {
@@ -38,24 +50,32 @@ public record Config(String listen, Secret proxyApiKey, List<Backend> backends, 
         warnings = List.copyOf(warnings);
         clientKeys = List.copyOf(clientKeys);
         adminApiKey = adminApiKey == null ? Secret.NONE : adminApiKey;
+        network = network == null ? Network.NONE : network;
+        files = files == null ? List.of() : List.copyOf(files);
     }
 
-    /** Every secret this config holds: keys of the proxy, its clients, its admin and its backends. */
+    /**
+     * Every secret the config holds, for the log's masker and for masking what upstreams echo: the proxy, client
+     * and admin keys, backend keys, secret-looking backend headers and egress proxy passwords.
+     */
     public List<Secret> secrets() {
-        List<Secret> secrets = new java.util.ArrayList<>();
-        if (proxyApiKey.isSet()) {
-            secrets.add(proxyApiKey);
-        }
+        List<Secret> out = new ArrayList<>();
+        out.add(proxyApiKey);
+        clientKeys.forEach(k -> out.add(k.key()));
+        out.add(adminApiKey);
         for (Backend b : backends) {
-            if (b.apiKey().isSet()) {
-                secrets.add(b.apiKey());
+            out.add(b.apiKey());
+            out.addAll(b.secretHeaders());
+            if (b.proxy() instanceof EgressChoice.Via v) {
+                out.add(v.proxy().password());
             }
         }
-        clientKeys.forEach(k -> secrets.add(k.key()));
-        if (adminApiKey.isSet()) {
-            secrets.add(adminApiKey);
+        for (ProxyAddress p : new ProxyAddress[] {network.httpsProxy(), network.httpProxy()}) {
+            if (p != null) {
+                out.add(p.password());
+            }
         }
-        return secrets;
+        return out.stream().filter(Secret::isSet).distinct().toList();
     }
 
     public Backend backend(String name) {

@@ -25,10 +25,13 @@ final class ConfigBinder {
 
     private final Values values;
     private final Problems problems;
+    private final Map<String, String> env;
 
-    ConfigBinder(Values values) {
+    /** {@code env} supplies HTTPS_PROXY, HTTP_PROXY and NO_PROXY when the config sets no upstream_proxy. */
+    ConfigBinder(Values values, Map<String, String> env) {
         this.values = values;
         this.problems = values.problems();
+        this.env = env;
     }
 
     Config bind(YamlNode root) {
@@ -69,13 +72,14 @@ final class ConfigBinder {
         LogSettings logging = logging(section(top, "logging"));
         Timeouts timeouts = timeouts(section(top, "timeouts"));
         ServerSettings server = server(section(top, "server"), address);
+        Network network = new NetworkBinder(values, env).bind(top);
         top.finish();
         return new Config(listen, proxyApiKey, backends, models, fallback, detection, logging, timeouts, server,
-                problems.warnings(), clientKeys, adminApiKey);
+                problems.warnings(), clientKeys, adminApiKey, network, values.files().files());
     }
 
     private Section section(Section top, String key) {
-        return Section.of(values, top.node(key), key, top.line(key));
+        return Section.of(values, top.node(key), top.path(key), top.line(key));
     }
 
     private static int lineIfPresent(Section s, String key) {
@@ -101,6 +105,12 @@ final class ConfigBinder {
             String url = s.string("url", "");
             Secret apiKey = s.secret("api_key");
             boolean enabled = s.bool("enabled", true);
+            BackendOptions options = new BackendOptions(values, s);
+            AuthStyle auth = options.auth();
+            Map<String, String> headers = options.headers();
+            TimeoutOverrides timeouts = options.timeouts();
+            EgressChoice proxy = options.proxy();
+            Protocol protocol = options.protocol();
             s.finish();
             boolean valid = true;
             if (name.isBlank()) {
@@ -126,7 +136,11 @@ final class ConfigBinder {
                 problems.error(s.path("url"), s.line("url"), "must be an absolute http(s) URL, got \"" + url + "\"");
             }
             if (valid && uri != null) {
-                result.add(new Backend(name, uri, apiKey, enabled));
+                if (uri.getRawUserInfo() != null) {
+                    problems.error(s.path("url"), s.line("url"), "must not contain credentials (user:pass@);"
+                            + " put the key in api_key or headers");
+                }
+                result.add(new Backend(name, uri, apiKey, enabled, auth, headers, timeouts, proxy, protocol));
             }
         }
         return result;
@@ -222,7 +236,8 @@ final class ConfigBinder {
                 s.integer("idle_timeout_seconds", d.idleTimeoutSeconds(), 1),
                 s.integer("shutdown_grace_seconds", d.shutdownGraceSeconds(), 0),
                 s.integer("max_connections", d.maxConnections(), 1),
-                s.integer("write_timeout_seconds", d.writeTimeoutSeconds(), 1));
+                s.integer("write_timeout_seconds", d.writeTimeoutSeconds(), 1),
+                new NetworkBinder(values, env).listenerTls(section(s, "tls")));
         s.finish();
         return result;
     }

@@ -57,7 +57,8 @@ public final class ConfigLoader {
             throw ConfigException.unreadable(file, "the config file is empty (nothing but whitespace or comments)");
         }
         Problems problems = new Problems();
-        Config config = new ConfigBinder(new Values(new EnvSubstitution(env), problems)).bind(root);
+        FileRefs files = new FileRefs();
+        Config config = new ConfigBinder(new Values(new EnvSubstitution(env, files), problems, files), env).bind(root);
         if (problems.hasErrors()) {
             throw new ConfigException(file, problems.errors());
         }

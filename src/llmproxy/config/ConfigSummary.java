@@ -2,6 +2,7 @@ package llmproxy.config;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A one-screen, human-readable summary of a loaded config, printed by {@code -check}. It says
@@ -24,6 +25,11 @@ public final class ConfigSummary {
         for (Backend b : c.backends()) {
             out.append(String.format("  %-" + nameWidth + "s  %-" + urlWidth + "s  %-8s  %s\n", b.name(), b.url(),
                     b.enabled() ? "enabled" : "DISABLED", b.apiKey().isSet() ? "key set" : "no key"));
+            out.append("    auth ").append(b.effectiveAuth().label())
+                    .append(b.auth() instanceof AuthStyle.Auto ? " (auto)" : "")
+                    .append(b.headers().isEmpty() ? "" : "; headers " + String.join(", ", b.headers().keySet()))
+                    .append(b.protocol() == Protocol.AUTO ? "" : "; protocol " + b.protocol().name().toLowerCase(Locale.ROOT))
+                    .append("; ").append(c.network().describeProxy(b)).append('\n');
         }
         line(out, "models", Integer.toString(c.models().size()));
         for (ModelAlias alias : c.models().values()) {
@@ -48,6 +54,16 @@ public final class ConfigSummary {
         Timeouts t = c.timeouts();
         line(out, "timeouts", "connect " + t.connectSeconds() + "s, response headers " + t.responseHeaderSeconds()
                 + "s, stream idle " + t.streamIdleSeconds() + "s");
+        Network n = c.network();
+        line(out, "egress", switch (n.source()) {
+            case "config" -> "upstream_proxy " + n.httpsProxy();
+            case "environment" -> "from environment: https " + (n.httpsProxy() == null ? "direct" : n.httpsProxy())
+                    + ", http " + (n.httpProxy() == null ? "direct" : n.httpProxy());
+            default -> "direct";
+        } + (n.noProxy().entries().isEmpty() ? "" : "; no_proxy " + String.join(", ", n.noProxy().entries())));
+        line(out, "tls", (server.tls() == null ? "listener plain HTTP" : "listener HTTPS (" + server.tls().source() + ")")
+                + "; CAs: JDK defaults" + (n.caFiles().isEmpty() ? "" : " + " + n.caCertificates().size()
+                + " from " + String.join(", ", n.caFiles())));
         line(out, "server", "max body " + server.maxBodyMb() + " MB, max concurrent "
                 + (server.maxConcurrent() == 0 ? "unlimited" : server.maxConcurrent()));
         LogSettings log = c.logging();

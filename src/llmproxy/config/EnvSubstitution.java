@@ -8,14 +8,24 @@ import java.util.regex.Pattern;
 /**
  * Replaces {@code ${VAR}} and {@code ${VAR:-default}} in config values. The default applies when
  * the variable is unset or empty, as in the shell; an unset variable without one is an error.
+ * {@code ${file:PATH}} is replaced by the file's content minus one trailing newline (mounted secrets).
  */
 final class EnvSubstitution {
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
+    private static final String FILE = "file:";
+
     private final Map<String, String> env;
+    private final FileRefs files;
 
     EnvSubstitution(Map<String, String> env) {
+        this(env, new FileRefs());
+    }
+
+    /** {@code ${file:PATH}} references are read through {@code files}, which remembers them. */
+    EnvSubstitution(Map<String, String> env, FileRefs files) {
         this.env = Map.copyOf(env);
+        this.files = files;
     }
 
     /**
@@ -55,6 +65,12 @@ final class EnvSubstitution {
                 throw new IllegalArgumentException("unterminated \"${\" in \"" + text + "\" (expected '}')");
             }
             String body = text.substring(open + 2, close);
+            if (body.startsWith(FILE)) {
+                out.append(files.secret(body.substring(FILE.length())));
+                from = close + 1;
+                open = text.indexOf("${", from);
+                continue;
+            }
             int sep = body.indexOf(":-");
             String name = sep < 0 ? body : body.substring(0, sep);
             String fallback = sep < 0 ? null : body.substring(sep + 2);

@@ -10,10 +10,17 @@ import java.util.List;
 final class Values {
     private final EnvSubstitution env;
     private final Problems problems;
+    private final FileRefs files;
 
-    Values(EnvSubstitution env, Problems problems) {
+    Values(EnvSubstitution env, Problems problems, FileRefs files) {
         this.env = env;
         this.problems = problems;
+        this.files = files;
+    }
+
+    /** The files read so far besides the config ({@code ${file:}}, CA and TLS files). */
+    FileRefs files() {
+        return files;
     }
 
     Problems problems() {

@@ -3,6 +3,7 @@ package llmproxy.proxy;
 import llmproxy.config.Backend;
 import llmproxy.config.Secret;
 import llmproxy.logging.Redactor;
+import llmproxy.protocol.Credentials;
 import llmproxy.routing.Candidate;
 
 import java.io.IOException;
@@ -39,20 +40,21 @@ final class Passthrough implements Protocol {
         byte[] body = c.model().equals(r.alias()) ? r.body() : r.json().withModel(r.body(), c.model());
         List<UpstreamRequest.Header> headers = new ArrayList<>(r.headers().size() + 3);
         HeaderFilter.requestHeaders(r.headers(), proxyKey, headers);
-        if (backend.apiKey().isSet()) {
-            String key = backend.apiKey().value();
-            if (!HeaderFilter.isValidValue(key)) {
-                throw new AttemptException("backend " + backend.name()
-                        + " api_key holds characters a header cannot carry");
-            }
-            if (r.headers().containsKey("x-api-key")) {
-                headers.add(new UpstreamRequest.Header("x-api-key", key));
-            } else {
-                headers.add(new UpstreamRequest.Header("Authorization", "Bearer " + key));
-            }
+        List<String> unsendable = new ArrayList<>(0);
+        uri = Credentials.apply(backend, r.headers().containsKey("x-api-key") ? Credentials.ClientStyle.X_API_KEY
+                : Credentials.ClientStyle.BEARER, (name, value) -> {
+                    if (!HeaderFilter.isValidValue(value)) {
+                        unsendable.add(name);
+                    }
+                    headers.removeIf(h -> h.name().equalsIgnoreCase(name));
+                    headers.add(new UpstreamRequest.Header(name, value));
+                }, uri);
+        if (!unsendable.isEmpty()) {
+            throw new AttemptException("backend " + backend.name() + ": the value of " + unsendable
+                    + " holds characters a header cannot carry");
         }
         headers.add(new UpstreamRequest.Header("X-Request-ID", r.id()));
-        return new UpstreamRequest(uri, r.method(), body, headers);
+        return new UpstreamRequest(backend, uri, r.method(), body, headers);
     }
 
     @Override

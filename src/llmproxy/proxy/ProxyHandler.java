@@ -174,7 +174,7 @@ public final class ProxyHandler {
                         return deadlinePassed(lastError, lastErrorBy, t.requestSeconds());
                     }
                     long t0 = System.nanoTime();
-                    Attempt a = attempt(protocol, c, n, t);
+                    Attempt a = attempt(protocol, c, n, c.backend().timeouts(t));
                     if (a.result != null) {
                         return a.result;
                     }

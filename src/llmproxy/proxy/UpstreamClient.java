@@ -1,5 +1,7 @@
 package llmproxy.proxy;
 
+import llmproxy.net.HttpClients;
+
 import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -18,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * Sends one attempt to one backend with the shared {@link HttpClient} and classifies the answer.
@@ -34,10 +37,10 @@ public final class UpstreamClient {
     /** Error bodies are read only this far, for detection and for relaying. */
     static final int ERROR_BODY_CAP = 1 << 20;
 
-    private final CompletableFuture<HttpClient> http;
+    private final Supplier<HttpClients> http;
 
-    /** {@code http} may still be under construction; the first requests wait for it. */
-    public UpstreamClient(CompletableFuture<HttpClient> http) {
+    /** {@code http} may block while the clients are under construction; the first requests wait for them. */
+    public UpstreamClient(Supplier<HttpClients> http) {
         this.http = http;
     }
 
@@ -70,8 +73,9 @@ public final class UpstreamClient {
         }
         HttpResponse<UpstreamBody> response;
         try {
-            response = REQUEST_TIMEOUT_IS_HEADERS_ONLY ? sendOnThisThread(request)
-                    : sendWithDeadline(request, headerTimeoutNanos);
+            HttpClient client = http.get().forBackend(a.backend());
+            response = REQUEST_TIMEOUT_IS_HEADERS_ONLY ? sendOnThisThread(client, request)
+                    : sendWithDeadline(client, request, headerTimeoutNanos);
         } catch (HttpConnectTimeoutException e) {
             return new Outcome.Transport(Outcome.Kind.CONNECT, "connect timeout");
         } catch (HttpTimeoutException | TimeoutException e) {
@@ -85,6 +89,14 @@ public final class UpstreamClient {
         int status = response.statusCode();
         if (status < 400) {
             return new Outcome.Success(response);
+        }
+        if (status == 407) {
+            // Only an egress proxy says 407; the JDK hands back its refusal of a CONNECT tunnel without a body.
+            UpstreamBody refused = response.body();
+            if (refused != null) {
+                refused.close();
+            }
+            return new Outcome.Transport(Outcome.Kind.CONNECT, "egress proxy refused: 407 Proxy Authentication Required");
         }
         UpstreamBody body = response.body();
         byte[] bytes;
@@ -106,13 +118,15 @@ public final class UpstreamClient {
      * {@code send} runs the exchange on the calling (virtual) thread: one hand-off fewer than {@code sendAsync}
      * and its common-pool completion. An interrupt cancels the exchange.
      */
-    private HttpResponse<UpstreamBody> sendOnThisThread(HttpRequest request) throws IOException, InterruptedException {
-        return http.join().send(request, info -> new UpstreamBody());
+    private static HttpResponse<UpstreamBody> sendOnThisThread(HttpClient client, HttpRequest request)
+            throws IOException, InterruptedException {
+        return client.send(request, info -> new UpstreamBody());
     }
 
-    private HttpResponse<UpstreamBody> sendWithDeadline(HttpRequest request, long headerTimeoutNanos)
+    private static HttpResponse<UpstreamBody> sendWithDeadline(HttpClient client, HttpRequest request,
+                                                               long headerTimeoutNanos)
             throws IOException, InterruptedException, TimeoutException {
-        CompletableFuture<HttpResponse<UpstreamBody>> future = http.join().sendAsync(request,
+        CompletableFuture<HttpResponse<UpstreamBody>> future = client.sendAsync(request,
                 info -> new UpstreamBody());
         try {
             return future.get(headerTimeoutNanos, TimeUnit.NANOSECONDS);

@@ -40,6 +40,7 @@ final class ConfigChanges {
         setting(settings, "logging", old.logging(), next.logging());
         setting(settings, "timeouts", old.timeouts(), next.timeouts());
         setting(settings, "server", old.server(), next.server());
+        setting(settings, "network", old.network(), next.network());
         if (!settings.isEmpty()) {
             out.add("settings changed: " + String.join(", ", settings));
         }

@@ -7,6 +7,7 @@ import llmproxy.config.Problem;
 import llmproxy.logging.Log;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -19,8 +20,10 @@ import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -30,11 +33,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>One daemon thread watches the file's folder (in-place writes, rename-over saves, a Kubernetes
  * {@code ..data} symlink swap), debounces bursts of events into one check, and also polls the file's real path,
- * modification time and size every poll interval for filesystems that deliver no events. A check reloads only when
- * the bytes' SHA-256 differs from the last content tried and is the same again after the debounce delay (so a file
- * being written is applied only once complete), so an invalid file logs its ERROR once per change and the old
- * config keeps serving; a deleted file logs one WARN and keeps the old config. A reload that would turn
- * authentication off is refused with one ERROR. All state below the
+ * modification time and size every poll interval for filesystems that deliver no events. The files the config
+ * refers to ({@code ${file:}} secrets, CA and TLS files) are polled the same way and are part of the content. A
+ * check reloads only when the SHA-256 of the config's bytes plus those files' bytes differs from the last content
+ * tried and is the same again after the debounce delay (so a file being written is applied only once complete),
+ * so an invalid file logs its ERROR once per change and the old config keeps serving; a deleted file logs one
+ * WARN and keeps the old config. A reload that would turn authentication off is refused with one ERROR. All
+ * state below the
  * constructor's fields is confined to the watch thread.
  */
 public final class ConfigReloader implements AutoCloseable {
@@ -71,7 +76,7 @@ public final class ConfigReloader implements AutoCloseable {
     private final AtomicInteger polls = new AtomicInteger();
     private volatile boolean closed;
 
-    private Fingerprint seen;
+    private List<Fingerprint> seen;
     private byte[] lastTried;
     private boolean missing;
     private String unreadable;
@@ -87,8 +92,8 @@ public final class ConfigReloader implements AutoCloseable {
         this.debounceMillis = Math.max(1, debounce.toMillis());
         this.watcher = watchFolder ? watch(this.dir, log) : null;
         // The content the gateway started with (read again here: Main loaded it a moment ago).
-        this.seen = Fingerprint.of(this.file);
-        this.lastTried = hashOrNull(this.file);
+        this.seen = fingerprints();
+        this.lastTried = hashOrNull(this.file, referencedFiles());
         this.thread = Thread.ofPlatform().daemon().name("config-reloader").unstarted(this::run);
     }
 
@@ -171,7 +176,7 @@ public final class ConfigReloader implements AutoCloseable {
                 }
                 if (System.nanoTime() - nextPoll >= 0) {
                     nextPoll = System.nanoTime() + pollNanos;
-                    if (!Fingerprint.of(file).equals(seen)) {
+                    if (!fingerprints().equals(seen)) {
                         check();
                     }
                     polls.incrementAndGet();
@@ -244,34 +249,38 @@ public final class ConfigReloader implements AutoCloseable {
     }
 
     /**
-     * Reloads when the file's content differs from the content tried last and has stayed the same for the
-     * debounce delay: read, wait, read again, equal hashes. A file caught mid-write is never applied.
+     * Reloads when the content differs from the content tried last and has stayed the same for the debounce
+     * delay: read, wait, read again, equal hashes. A file caught mid-write is never applied.
      */
     private void check() throws InterruptedException {
-        seen = Fingerprint.of(file);
-        byte[] bytes = read();
         checks.incrementAndGet();
-        if (bytes == null || Arrays.equals(sha256(bytes), lastTried)) {
+        seen = fingerprints();
+        byte[] bytes = read();
+        if (bytes == null || Arrays.equals(sha256(bytes, referencedFiles()), lastTried)) {
             return;
         }
         while (true) {
             TimeUnit.MILLISECONDS.sleep(debounceMillis);
-            seen = Fingerprint.of(file);
+            seen = fingerprints();
             byte[] again = read();
             if (again == null) {
                 return;
             }
-            if (Arrays.equals(sha256(again), sha256(bytes))) {
+            if (Arrays.equals(again, bytes)) {
                 break;
             }
             bytes = again;
         }
-        byte[] hash = sha256(bytes);
+        byte[] hash = sha256(bytes, referencedFiles());
         if (Arrays.equals(hash, lastTried)) {
             return;
         }
         lastTried = hash;
-        reload(bytes);
+        if (reload(bytes)) {
+            // The new config may refer to other files; hash what the next check will compare against.
+            lastTried = sha256(bytes, referencedFiles());
+            seen = fingerprints();
+        }
     }
 
     /** The file's bytes, or null when it is missing or unreadable (each logged once until it changes). */
@@ -297,52 +306,78 @@ public final class ConfigReloader implements AutoCloseable {
         return null;
     }
 
-    private void reload(byte[] bytes) {
+
+    /** The files the serving config read besides itself. */
+    private List<Path> referencedFiles() {
+        return gateway.snapshot().config().files();
+    }
+
+    private List<Fingerprint> fingerprints() {
+        List<Fingerprint> out = new ArrayList<>();
+        out.add(Fingerprint.of(file));
+        referencedFiles().forEach(f -> out.add(Fingerprint.of(f)));
+        return out;
+    }
+
+    private boolean reload(byte[] bytes) {
         Config next;
         try {
             next = loader.parse(bytes, file);
         } catch (ConfigException e) {
             log.error("config reload failed; keeping the current config: " + e.getMessage());
             gateway.reloadFailed(e);
-            return;
+            return false;
         }
         Config old = gateway.snapshot().config();
         if (authenticates(old) && !authenticates(next)) {
             log.error("config reload refused: " + file + " has no usable proxy_api_key or client key, so authentication would"
                     + " turn off; keeping the current config (to run without authentication on purpose, restart"
                     + " the proxy with that config)");
-            return;
+            return false;
         }
         gateway.apply(next);
-        gateway.reloaded(HexFormat.of().formatHex(sha256(bytes)));
+        gateway.reloaded(HexFormat.of().formatHex(sha256(bytes, List.of())));
         reloads.incrementAndGet();
         for (Problem w : next.warnings()) {
             log.warn("config: " + file + ": " + w);
         }
         log.info("config reloaded: " + ConfigChanges.summary(old, next));
+        return true;
     }
 
     /**
      * Whether clients must present a key. A reload never turns this off: a file truncated or emptied by
-     * mistake must not open the proxy to anyone. (Should per-client keys be added, a non-empty list counts.)
+     * mistake must not open the proxy to anyone. Any client key counts as a key.
      */
     static boolean authenticates(Config config) {
         return config.proxyApiKey().isSet() || !config.clientKeys().isEmpty();
     }
 
-    private static byte[] hashOrNull(Path file) {
+    private static byte[] hashOrNull(Path file, List<Path> referenced) {
         try {
-            return sha256(Files.readAllBytes(file));
+            return sha256(Files.readAllBytes(file), referenced);
         } catch (IOException e) {
             return null;
         }
     }
 
-    private static byte[] sha256(byte[] bytes) {
+    /** The config's bytes, then each referenced file's name and bytes (a missing one counts as such). */
+    private static byte[] sha256(byte[] bytes, List<Path> referenced) {
+        MessageDigest md;
         try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
+            md = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
+        md.update(bytes);
+        for (Path f : referenced) {
+            md.update(("\0" + f + "\0").getBytes(StandardCharsets.UTF_8));
+            try {
+                md.update(Files.readAllBytes(f));
+            } catch (IOException e) {
+                md.update(("unreadable: " + e.getClass().getName()).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return md.digest();
     }
 }

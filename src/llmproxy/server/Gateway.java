@@ -1,12 +1,15 @@
 package llmproxy.server;
 
 import llmproxy.access.RateLimiter;
+import llmproxy.config.Backend;
 import llmproxy.config.Config;
 import llmproxy.config.ConfigException;
 import llmproxy.metrics.ProxyMetrics;
 import llmproxy.routing.Candidate;
 import llmproxy.config.Secret;
+import llmproxy.config.ServerSettings;
 import llmproxy.logging.Log;
+import llmproxy.net.HttpClients;
 import llmproxy.proxy.ProxyHandler;
 import llmproxy.proxy.UpstreamClient;
 import llmproxy.proxy.WriteWatchdog;
@@ -23,6 +26,7 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
@@ -39,12 +43,13 @@ public final class Gateway implements AutoCloseable {
     private final Clock clock;
     private final Log log;
     private final ProxyServer server;
-    private final CompletableFuture<HttpClient> http;
+    private final AtomicReference<CompletableFuture<HttpClients>> http;
     private final WriteWatchdog watchdog;
     private final Operations ops;
 
     private Gateway(AtomicReference<Snapshot> current, CooldownRegistry cooldowns, Clock clock, Log log,
-                    ProxyServer server, CompletableFuture<HttpClient> http, WriteWatchdog watchdog, Operations ops) {
+                    ProxyServer server, AtomicReference<CompletableFuture<HttpClients>> http, WriteWatchdog watchdog,
+                    Operations ops) {
         this.watchdog = watchdog;
         this.ops = ops;
         this.current = current;
@@ -73,43 +78,54 @@ public final class Gateway implements AutoCloseable {
                 (b, m) -> cooldowns.until(new Candidate.Pair(b, m)) > 0, clock::millis);
         Operations ops = new Operations(version, clock, metrics, new RateLimiter(System::nanoTime), cooldowns);
         ops.configured(current.get());
-        CompletableFuture<HttpClient> http = new CompletableFuture<>();
+        CompletableFuture<HttpClients> first = new CompletableFuture<>();
+        AtomicReference<CompletableFuture<HttpClients>> http = new AtomicReference<>(first);
         WriteWatchdog watchdog = new WriteWatchdog();
-        ProxyHandler proxy = new ProxyHandler(new UpstreamClient(http), cooldowns,
+        ProxyHandler proxy = new ProxyHandler(new UpstreamClient(() -> http.get().join()), cooldowns,
                 new CandidateOrder(ThreadLocalRandom::current), log, watchdog, List.of(new MetricsListener(metrics)),
                 ThreadLocalRandom::current);
         ProxyServer server = ProxyServer.start(config.server(), current::get, proxy, log, ops);
-        int connectSeconds = config.timeouts().connectSeconds();
         Thread.ofPlatform().name("http-client-init").start(() -> {
             try {
-                http.complete(newHttpClient(connectSeconds));
+                first.complete(HttpClients.create(config));
             } catch (RuntimeException | Error e) {
-                http.completeExceptionally(e);
+                first.completeExceptionally(e);
                 return;
             }
-            warmUp(http.join(), server.address().getPort());
+            warmUp(first.join().any(), server.address(), config.server().tls() != null);
         });
+        logEgress(config, log);
         return new Gateway(current, cooldowns, clock, log, server, http, watchdog, ops);
     }
 
-    private static HttpClient newHttpClient(int connectSeconds) {
-        return HttpClient.newBuilder()
-                .connectTimeout(Duration.ofSeconds(connectSeconds))
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .proxy(HttpClient.Builder.NO_PROXY)
-                // Run the client's completion stages on the thread that completes them. Its default pool
-                // hands every response through extra platform threads (measured: ~25% more CPU per request,
-                // ~80 threads at concurrency 64). Safe because nothing registered on it blocks: the body
-                // subscriber only queues, and request threads wait on futures themselves.
-                .executor(Runnable::run)
-                .build();
+    /** Says which way each backend leaves the machine, and which CAs it trusts beyond the JDK's. */
+    private static void logEgress(Config config, Log log) {
+        for (Backend b : config.backends()) {
+            log.info("backend " + b.name() + ": " + config.network().describeProxy(b) + ", auth "
+                    + b.effectiveAuth().label());
+        }
+        boolean proxyCredentials = config.backends().stream().map(config.network()::proxyFor)
+                .anyMatch(p -> p != null && p.hasCredentials());
+        if (proxyCredentials && !HttpClients.tunnelBasicEnabled()) {
+            log.warn("egress proxy credentials are set but " + HttpClients.TUNNEL_DISABLED_SCHEMES
+                    + " disables Basic for tunnels; https:// backends through the proxy will get 407");
+        }
+        if (!config.network().caFiles().isEmpty()) {
+            log.info("trusting the JDK's CAs plus " + config.network().caCertificates().size() + " from "
+                    + String.join(", ", config.network().caFiles()));
+        }
     }
 
     /**
      * One request through the whole client and server stack, so the first real request does not pay for
-     * loading and linking the HttpClient's classes (hundreds of milliseconds).
+     * loading and linking the HttpClient's classes (hundreds of milliseconds). Skipped for a TLS listener,
+     * whose certificate the client need not trust.
      */
-    private static void warmUp(HttpClient http, int port) {
+    private static void warmUp(HttpClient http, InetSocketAddress address, boolean tls) {
+        if (tls) {
+            return;
+        }
+        int port = address.getPort();
         try {
             http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
                     .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
@@ -146,6 +162,14 @@ public final class Gateway implements AutoCloseable {
         if (!restart.isEmpty()) {
             log.warn("config: " + String.join(", ", restart) + " changed; "
                     + (restart.size() == 1 ? "it applies" : "they apply") + " after a restart");
+        }
+        if (!Objects.equals(prev.server().tls(), next.server().tls())) {
+            log.warn("config: server.tls changed; it applies after a restart");
+        }
+        // Clients for new connect timeouts, proxies or CAs; requests in flight keep the clients they hold.
+        http.updateAndGet(f -> f.thenApply(c -> c.reconfigure(next)));
+        if (!prev.network().equals(next.network()) || !prev.backends().equals(next.backends())) {
+            logEgress(next, log);
         }
     }
 
@@ -185,6 +209,6 @@ public final class Gateway implements AutoCloseable {
     public void close() {
         server.stop();
         watchdog.close();
-        http.thenAccept(HttpClient::shutdownNow);
+        http.get().thenAccept(HttpClients::shutdownNow);
     }
 }

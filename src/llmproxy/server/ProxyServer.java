@@ -1,8 +1,11 @@
 package llmproxy.server;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import llmproxy.config.ServerSettings;
 import llmproxy.logging.Log;
+import llmproxy.net.TlsContexts;
 import llmproxy.proxy.ProxyHandler;
 import llmproxy.routing.Snapshot;
 
@@ -14,7 +17,8 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * The listening HTTP server: JDK HttpServer, one virtual thread per exchange, one {@link Dispatcher}.
+ * The listening HTTP server: JDK HttpServer (HttpsServer, HTTP/1.1, with {@code server.tls}), one virtual
+ * thread per exchange, one {@link Dispatcher}.
  * Its socket-level limits are JVM-wide system properties read once, so they apply at start only.
  */
 public final class ProxyServer {
@@ -60,7 +64,14 @@ public final class ProxyServer {
                 ? new InetSocketAddress(settings.port())
                 : new InetSocketAddress(settings.host(), settings.port());
         DescriptorLimit.warnIfBelow(settings.maxConnections(), DescriptorLimit.LINUX, log);
-        HttpServer server = HttpServer.create(address, 1024);
+        HttpServer server;
+        if (settings.tls() == null) {
+            server = HttpServer.create(address, 1024);
+        } else {
+            HttpsServer https = HttpsServer.create(address, 1024);
+            https.setHttpsConfigurator(new HttpsConfigurator(TlsContexts.server(settings.tls())));
+            server = https;
+        }
         Dispatcher dispatcher = new Dispatcher(snapshots, proxy, new RequestIds(new SecureRandom()), log, ops);
         server.createContext("/", dispatcher);
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();

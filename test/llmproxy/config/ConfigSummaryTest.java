@@ -49,7 +49,9 @@ class ConfigSummaryTest {
                 auth       on (proxy_api_key set)
                 backends   2
                   openai  https://api.openai.com/v1  enabled   key set
+                    auth client's style (auto); direct
                   local   http://127.0.0.1:8000      DISABLED  no key
+                    auth client's style (auto); direct
                 models     2
                   gpt-4o
                     p=1  openai: gpt-4o  [route disabled]
@@ -61,6 +63,8 @@ class ConfigSummaryTest {
                 detection  codes (none); patterns (none)
                 fallback   cooldown 60s, max_retries 2
                 timeouts   connect 10s, response headers 300s, stream idle 300s
+                egress     direct
+                tls        listener plain HTTP; CAs: JDK defaults
                 server     max body 64 MB, max concurrent unlimited
                 logging    info, ./proxy.log
                 warnings   1
