@@ -136,10 +136,6 @@ final class ConfigBinder {
                 problems.error(s.path("url"), s.line("url"), "must be an absolute http(s) URL, got \"" + url + "\"");
             }
             if (valid && uri != null) {
-                if (uri.getRawUserInfo() != null) {
-                    problems.error(s.path("url"), s.line("url"), "must not contain credentials (user:pass@);"
-                            + " put the key in api_key or headers");
-                }
                 result.add(new Backend(name, uri, apiKey, enabled, auth, headers, timeouts, proxy, protocol));
             }
         }
