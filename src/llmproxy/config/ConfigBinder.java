@@ -199,7 +199,8 @@ final class ConfigBinder {
                 s.integer("max_concurrent", d.maxConcurrent(), 0),
                 s.integer("read_timeout_seconds", d.readTimeoutSeconds(), 1),
                 s.integer("idle_timeout_seconds", d.idleTimeoutSeconds(), 1),
-                s.integer("shutdown_grace_seconds", d.shutdownGraceSeconds(), 0));
+                s.integer("shutdown_grace_seconds", d.shutdownGraceSeconds(), 0),
+                s.integer("write_timeout_seconds", d.writeTimeoutSeconds(), 1));
         s.finish();
         return result;
     }

@@ -77,8 +77,9 @@ public final class Log implements AutoCloseable {
     }
 
     /**
-     * Takes ownership of a finished request's trace: per-request block (inline at DEBUG, or WARN when it failed,
-     * or in its own file) and the metrics line. The caller must not touch the trace afterwards.
+     * Takes ownership of a finished request's trace: per-request block (inline at DEBUG, or in its own file) and
+     * the metrics line. A failed request's one summary line is logged by the proxy itself, so at INFO the block
+     * would only say it again. The caller must not touch the trace afterwards.
      */
     public void request(RequestTrace trace) {
         Filter f = filter;
@@ -87,7 +88,7 @@ public final class Log implements AutoCloseable {
         }
         // Decided here so that, at the usual INFO level, successful requests cost nothing at all.
         boolean wanted = f.separateFiles() || f.metrics() && f.enabled(Level.INFO)
-                || f.enabled(trace.failed() ? Level.WARN : Level.DEBUG);
+                || f.enabled(Level.DEBUG);
         if (wanted) {
             writer.offer(new Entry.Trace(trace, clock.millis()));
         }

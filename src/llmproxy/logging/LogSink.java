@@ -27,6 +27,8 @@ final class LogSink {
     private RollingFile general;
     private String generalKey = "";
     private RequestFiles requestFiles;
+    /** Request files were configured but cannot be written. */
+    private boolean filesLost;
     private boolean closed;
 
     LogSink(PrintStream stdout, Clock clock) {
@@ -62,12 +64,14 @@ final class LogSink {
             }
         }
         requestFiles = null;
+        filesLost = false;
         Path requestDir = dir(s.requestDir());
         Path errorDir = dir(s.errorDir());
         if (s.separateFiles() && (requestDir != null || errorDir != null)) {
             try {
                 requestFiles = new RequestFiles(requestDir, errorDir);
             } catch (IOException | RuntimeException e) {
+                filesLost = true;
                 fileFailed(s.requestDir() + ", " + s.errorDir(), e);
             }
         }
@@ -102,6 +106,7 @@ final class LogSink {
                 requestFiles.write(timestamps.fileStamp(t.startMillis()), t.requestId(), block, t.failed());
             } catch (IOException | RuntimeException e) {
                 requestFiles = null;
+                filesLost = true;
                 fileFailed(settings.requestDir() + ", " + settings.errorDir(), e);
                 inlineBlock(t, millis);
             }
@@ -141,7 +146,9 @@ final class LogSink {
     }
 
     private void inlineBlock(RequestTrace t, long millis) {
-        Level l = t.failed() ? Level.WARN : Level.DEBUG;
+        // At DEBUG only: a failed request's one summary line is already in the log at its own level. When the
+        // request files it was meant for cannot be written, a failed request's block is kept here instead.
+        Level l = filesLost && t.failed() ? Level.WARN : Level.DEBUG;
         if (enabled(l)) {
             line(l, millis, blocks.block(t, settings.maxBodyLogBytes(), masker), null);
         }

@@ -1,18 +1,18 @@
 package llmproxy.protocol;
 
-/** The two chat protocols the proxy speaks: OpenAI chat completions and Anthropic Messages. */
+/** The API a client speaks, told by its path; it decides the shape of every error the client gets. */
 public enum Dialect {
-    OPENAI("/v1/chat/completions"),
-    ANTHROPIC("/v1/messages");
+    OPENAI, ANTHROPIC;
 
-    private final String chatPath;
-
-    Dialect(String chatPath) {
-        this.chatPath = chatPath;
+    public static Dialect ofPath(String path) {
+        return path.startsWith("/v1/messages") || path.startsWith("/messages") ? ANTHROPIC : OPENAI;
     }
 
-    /** The client-side path of this protocol's chat endpoint, in its {@code /v1} form. */
+    /** The client-side path of this dialect's chat endpoint, in its {@code /v1} form. */
     public String chatPath() {
-        return chatPath;
+        return switch (this) {
+            case OPENAI -> "/v1/chat/completions";
+            case ANTHROPIC -> "/v1/messages";
+        };
     }
 }

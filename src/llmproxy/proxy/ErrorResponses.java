@@ -2,6 +2,7 @@ package llmproxy.proxy;
 
 import com.sun.net.httpserver.HttpExchange;
 import llmproxy.json.JsonStrings;
+import llmproxy.protocol.Dialect;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -27,6 +28,16 @@ public final class ErrorResponses {
         }
     }
 
+    /** Sends the error in the client's dialect; failures to write are ignored (the client left). */
+    static void send(ClientResponse out, Dialect dialect, int status, String code, String message) {
+        out.headers().set("Content-Type", "application/json");
+        try {
+            out.sendFixed(status, body(dialect, status, code, message));
+        } catch (IOException clientGone) {
+            // Nothing to tell a client that is gone.
+        }
+    }
+
     /** Sends {@code status} and a body known in full, with its length; none for HEAD or an empty body. */
     public static void sendFixed(HttpExchange exchange, int status, byte[] body) throws IOException {
         boolean none = body.length == 0 || exchange.getRequestMethod().equals("HEAD");
@@ -40,6 +51,10 @@ public final class ErrorResponses {
 
     static boolean isAnthropic(String path) {
         return path.startsWith("/v1/messages") || path.startsWith("/messages");
+    }
+
+    static byte[] body(Dialect dialect, int status, String code, String message) {
+        return body(dialect == Dialect.ANTHROPIC, status, code, message);
     }
 
     static byte[] body(boolean anthropic, int status, String code, String message) {
@@ -62,7 +77,21 @@ public final class ErrorResponses {
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** An SSE event carrying an error, for a stream that broke after bytes reached the client. */
+    /**
+     * An SSE event carrying an error, for a stream that broke after bytes reached the client, in the client's
+     * own form: Anthropic's {@code event: error}, which its SDK raises, or OpenAI's in-band {@code data:} error.
+     */
+    static byte[] sseError(Dialect dialect, String code, String message) {
+        if (dialect == Dialect.ANTHROPIC) {
+            StringBuilder sb = new StringBuilder(96 + message.length());
+            sb.append("event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"message\":");
+            JsonStrings.appendQuoted(sb, message);
+            sb.append("}}\n\n");
+            return sb.toString().getBytes(StandardCharsets.UTF_8);
+        }
+        return sseError(code, message);
+    }
+
     static byte[] sseError(String code, String message) {
         StringBuilder sb = new StringBuilder(96 + message.length());
         sb.append("data: {\"error\":{\"message\":");

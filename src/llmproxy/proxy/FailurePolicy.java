@@ -32,9 +32,19 @@ final class FailurePolicy {
     }
 
     static Decision decide(Outcome failure, Detection detection, long cooldownMillis, long nowMillis) {
+        return decide(failure, detection, cooldownMillis, nowMillis, new byte[0]);
+    }
+
+    /**
+     * As above; {@code requestBody} is the client's: an error pattern the upstream merely echoed from it (providers
+     * quote request text in their errors) says nothing about the backend, so it never cools the backend down.
+     */
+    static Decision decide(Outcome failure, Detection detection, long cooldownMillis, long nowMillis,
+                           byte[] requestBody) {
         return switch (failure) {
             case Outcome.Transport t -> new Decision(true, cooldownMillis, t.reason());
-            case Outcome.HttpError e -> decideHttp(e, detection, cooldownMillis, nowMillis);
+            case Outcome.HttpError e -> echoed(decideHttp(e, detection, cooldownMillis, nowMillis), e, detection,
+                    requestBody);
             case Outcome.Success s -> new Decision(false, 0, "success");
         };
     }
@@ -58,6 +68,18 @@ final class FailurePolicy {
             }
         }
         return new Decision(true, cooldown, why);
+    }
+
+    private static Decision echoed(Decision d, Outcome.HttpError e, Detection detection, byte[] requestBody) {
+        if (d.cooldownMillis() == 0 || requestBody.length == 0 || detection.matchesStatus(e.status())) {
+            return d;
+        }
+        String pattern = matchPattern(e, detection);
+        if (pattern == null || !new String(requestBody, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT)
+                .contains(pattern)) {
+            return d;
+        }
+        return new Decision(d.fallback(), 0, d.why() + " (the request itself contains it: no cooldown)");
     }
 
     private static String matchPattern(Outcome.HttpError e, Detection detection) {

@@ -1,9 +1,9 @@
 package llmproxy.proxy;
 
 import com.sun.net.httpserver.Headers;
+import llmproxy.config.Secret;
 
 import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,22 +38,51 @@ final class HeaderFilter {
         throw new AssertionError();
     }
 
-    /** Copies the client's request headers that may reach a backend. */
-    static void copyRequestHeaders(Headers from, HttpRequest.Builder to) {
+    /**
+     * Adds the client's request headers that may reach a backend to {@code to}. A header carrying the proxy key
+     * (a client that also sent it as a cookie or another provider's key header) never leaves the proxy.
+     */
+    static void requestHeaders(Headers from, Secret proxyKey, List<UpstreamRequest.Header> to) {
         Set<String> named = connectionTokens(from.get("Connection"));
+        String key = proxyKey.isSet() ? proxyKey.value() : null;
         for (Map.Entry<String, List<String>> e : from.entrySet()) {
             String name = e.getKey();
-            if (REQUEST_DROP.contains(name) || (named != null && named.contains(name))) {
+            if (REQUEST_DROP.contains(name) || (named != null && named.contains(name)) || !isToken(name)) {
                 continue;
             }
             for (String value : e.getValue()) {
-                try {
-                    to.header(name, value);
-                } catch (IllegalArgumentException restricted) {
-                    // A header the HttpClient manages or refuses (e.g. invalid chars): not ours to send.
+                if ((key == null || !value.contains(key)) && isValidValue(value)) {
+                    to.add(new UpstreamRequest.Header(name, value));
                 }
             }
         }
+    }
+
+    /** An RFC 9110 token: what a header name must be (the HttpClient refuses anything else). */
+    private static boolean isToken(String name) {
+        if (name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code value} may be sent as a header value: visible ASCII, spaces and tabs, nothing else. */
+    static boolean isValidValue(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if ((c < 0x20 && c != '\t') || c >= 0x7f) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Copies a success response's headers to the client. */

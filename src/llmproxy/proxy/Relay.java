@@ -1,9 +1,6 @@
 package llmproxy.proxy;
 
-import com.sun.net.httpserver.HttpExchange;
-
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -24,20 +21,19 @@ final class Relay {
         throw new AssertionError();
     }
 
-    static Result relay(HttpExchange exchange, HttpResponse<UpstreamBody> response, boolean requestedStream,
+    static Result relay(ClientResponse client, HttpResponse<UpstreamBody> response, boolean requestedStream,
                         long idleNanos) {
         UpstreamBody body = response.body();
         int status = response.statusCode();
         boolean eventStream = isEventStream(response);
-        HeaderFilter.copyResponseHeaders(response.headers(), exchange.getResponseHeaders());
-        long length = responseLength(exchange, response, status, eventStream || requestedStream);
+        HeaderFilter.copyResponseHeaders(response.headers(), client.headers());
+        long length = responseLength(client.requestMethod(), response, status, eventStream || requestedStream);
         try {
-            exchange.sendResponseHeaders(status, length);
+            client.sendHead(status, length);
         } catch (IOException e) {
             body.close();
-            return new Result(End.CLIENT_GONE, e.getMessage(), 0);
+            return clientGone(client, e, 0);
         }
-        OutputStream out = exchange.getResponseBody();
         long firstByte = 0;
         while (true) {
             List<ByteBuffer> batch;
@@ -45,13 +41,16 @@ final class Relay {
                 batch = body.next(idleNanos);
             } catch (IOException e) {
                 body.close();
-                return new Result(End.UPSTREAM_BROKE, UpstreamClient.describe(e), firstByte);
+                if (client.timedOut()) {
+                    return clientGone(client, e, firstByte);
+                }
+                return new Result(End.UPSTREAM_BROKE, UpstreamClient.classify(e).reason(), firstByte);
             }
             if (batch == null) {
                 try {
-                    out.flush();
+                    client.flush();
                 } catch (IOException e) {
-                    return new Result(End.CLIENT_GONE, e.getMessage(), firstByte);
+                    return clientGone(client, e, firstByte);
                 }
                 return new Result(End.COMPLETE, null, firstByte);
             }
@@ -65,22 +64,27 @@ final class Relay {
                         continue;
                     }
                     if (b.hasArray()) {
-                        out.write(b.array(), b.arrayOffset() + b.position(), n);
+                        client.write(b.array(), b.arrayOffset() + b.position(), n);
                     } else {
                         byte[] copy = new byte[n];
                         b.get(copy);
-                        out.write(copy);
+                        client.write(copy);
                     }
                 }
-                out.flush();
+                client.flush();
                 if (firstByte == 0) {
                     firstByte = System.nanoTime();
                 }
             } catch (IOException e) {
                 body.close();
-                return new Result(End.CLIENT_GONE, e.getMessage(), firstByte);
+                return clientGone(client, e, firstByte);
             }
         }
+    }
+
+    private static Result clientGone(ClientResponse client, IOException e, long firstByte) {
+        return new Result(End.CLIENT_GONE, client.timedOut() ? "client stopped reading (write timeout)"
+                : Text.safe(e.getMessage()), firstByte);
     }
 
     static boolean isEventStream(HttpResponse<?> response) {
@@ -95,8 +99,8 @@ final class Relay {
     }
 
     /** -1: no body; 0: chunked, flushed as it comes; n: the upstream's own Content-Length. */
-    private static long responseLength(HttpExchange exchange, HttpResponse<?> response, int status, boolean streaming) {
-        if (exchange.getRequestMethod().equals("HEAD") || status == 204 || status == 304) {
+    private static long responseLength(String method, HttpResponse<?> response, int status, boolean streaming) {
+        if (method.equals("HEAD") || status == 204 || status == 304) {
             return -1;
         }
         if (streaming) {

@@ -1,11 +1,10 @@
 package llmproxy.proxy;
 
-import com.sun.net.httpserver.Headers;
-import llmproxy.config.Backend;
-
 import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.ProtocolException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
@@ -42,50 +41,46 @@ public final class UpstreamClient {
         this.http = http;
     }
 
-    /** What to send: the target, the client's method and headers, the (rewritten) body and the credential. */
-    record Attempt(URI uri, String method, Headers clientHeaders, byte[] body, Backend backend, boolean useXApiKey,
-                   String requestId) {
-    }
-
-    Outcome send(Attempt a, long headerTimeoutNanos, long idleNanos) {
+    /**
+     * Sends one prepared attempt and waits for its response headers. Error bodies are read here (up to the cap),
+     * success bodies are left to the relay.
+     */
+    Outcome send(UpstreamRequest a, long headerTimeoutNanos, long idleNanos) {
         HttpRequest.Builder b = HttpRequest.newBuilder(a.uri())
                 .method(a.method(), HttpRequest.BodyPublishers.ofByteArray(a.body()));
         if ("http".equalsIgnoreCase(a.uri().getScheme())) {
             // Plaintext HTTP/2 means an Upgrade dance many servers get wrong; TLS negotiates h2 via ALPN.
             b.version(HttpClient.Version.HTTP_1_1);
         }
-        HeaderFilter.copyRequestHeaders(a.clientHeaders(), b);
-        if (a.backend().apiKey().isSet()) {
-            String key = a.backend().apiKey().value();
-            if (a.useXApiKey()) {
-                b.header("x-api-key", key);
-            } else {
-                b.header("Authorization", "Bearer " + key);
+        for (UpstreamRequest.Header h : a.headers()) {
+            try {
+                b.header(h.name(), h.value());
+            } catch (IllegalArgumentException restricted) {
+                // A header the HttpClient manages or refuses (e.g. invalid chars): not ours to send.
             }
         }
-        b.header("X-Request-ID", a.requestId());
         if (REQUEST_TIMEOUT_IS_HEADERS_ONLY) {
             b.timeout(Duration.ofNanos(headerTimeoutNanos));
         }
-        CompletableFuture<HttpResponse<UpstreamBody>> future = http.join().sendAsync(b.build(),
-                info -> new UpstreamBody());
+        HttpRequest request;
+        try {
+            request = b.build();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            return new Outcome.Transport(Outcome.Kind.PROTOCOL, "request could not be built: " + e.getMessage());
+        }
         HttpResponse<UpstreamBody> response;
         try {
-            response = REQUEST_TIMEOUT_IS_HEADERS_ONLY ? future.get()
-                    : future.get(headerTimeoutNanos, TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            cancel(future);
+            response = REQUEST_TIMEOUT_IS_HEADERS_ONLY ? sendOnThisThread(request)
+                    : sendWithDeadline(request, headerTimeoutNanos);
+        } catch (HttpConnectTimeoutException e) {
+            return new Outcome.Transport(Outcome.Kind.CONNECT, "connect timeout");
+        } catch (HttpTimeoutException | TimeoutException e) {
             return headerTimeout(headerTimeoutNanos);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof HttpTimeoutException && !(cause instanceof HttpConnectTimeoutException)) {
-                return headerTimeout(headerTimeoutNanos);
-            }
-            return new Outcome.Transport(describe(cause));
+        } catch (IOException e) {
+            return classify(e);
         } catch (InterruptedException e) {
-            cancel(future);
             Thread.currentThread().interrupt();
-            return new Outcome.Transport("interrupted");
+            return new Outcome.Transport(Outcome.Kind.RESET, "interrupted");
         }
         int status = response.statusCode();
         if (status < 400) {
@@ -94,17 +89,47 @@ public final class UpstreamClient {
         UpstreamBody body = response.body();
         byte[] bytes;
         try {
-            bytes = body.readAtMost(ERROR_BODY_CAP, idleNanos);
+            bytes = body.readAtMost(ERROR_BODY_CAP + 1, idleNanos);
         } catch (IOException partial) {
             bytes = new byte[0];
         } finally {
             body.close();
         }
+        if (bytes.length > ERROR_BODY_CAP) {
+            return new Outcome.HttpError(status, response.headers(), java.util.Arrays.copyOf(bytes, ERROR_BODY_CAP),
+                    true);
+        }
         return new Outcome.HttpError(status, response.headers(), bytes);
     }
 
+    /**
+     * {@code send} runs the exchange on the calling (virtual) thread: one hand-off fewer than {@code sendAsync}
+     * and its common-pool completion. An interrupt cancels the exchange.
+     */
+    private HttpResponse<UpstreamBody> sendOnThisThread(HttpRequest request) throws IOException, InterruptedException {
+        return http.join().send(request, info -> new UpstreamBody());
+    }
+
+    private HttpResponse<UpstreamBody> sendWithDeadline(HttpRequest request, long headerTimeoutNanos)
+            throws IOException, InterruptedException, TimeoutException {
+        CompletableFuture<HttpResponse<UpstreamBody>> future = http.join().sendAsync(request,
+                info -> new UpstreamBody());
+        try {
+            return future.get(headerTimeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | InterruptedException e) {
+            cancel(future);
+            throw e;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.getCause());
+        }
+    }
+
     private static Outcome headerTimeout(long nanos) {
-        return new Outcome.Transport("no response headers within " + TimeUnit.NANOSECONDS.toSeconds(nanos) + "s");
+        return new Outcome.Transport(Outcome.Kind.TIMEOUT,
+                "no response headers within " + TimeUnit.NANOSECONDS.toSeconds(nanos) + "s");
     }
 
     /** Cancels a pending exchange; if it completed meanwhile, releases its body instead. */
@@ -112,6 +137,30 @@ public final class UpstreamClient {
         if (!future.cancel(true) && future.isDone() && !future.isCompletedExceptionally()) {
             future.join().body().close();
         }
+    }
+
+    /** The kind of a transport failure, with a short reason. */
+    static Outcome.Transport classify(Throwable t) {
+        Throwable c = t;
+        while (c instanceof IOException && c.getCause() != null && c.getMessage() == null) {
+            c = c.getCause();
+        }
+        String reason = describe(t);
+        Outcome.Kind kind;
+        if (t instanceof HttpConnectTimeoutException || t instanceof ConnectException || c instanceof ConnectException
+                || t instanceof UnknownHostException || c instanceof UnresolvedAddressException
+                || t.getCause() instanceof UnresolvedAddressException || c instanceof NoRouteToHostException) {
+            kind = Outcome.Kind.CONNECT;
+        } else if (t instanceof HttpTimeoutException) {
+            kind = Outcome.Kind.TIMEOUT;
+        } else if (t instanceof SSLException || c instanceof SSLException) {
+            kind = Outcome.Kind.TLS;
+        } else if (t instanceof ProtocolException || c instanceof ProtocolException) {
+            kind = Outcome.Kind.PROTOCOL;
+        } else {
+            kind = Outcome.Kind.RESET;
+        }
+        return new Outcome.Transport(kind, reason);
     }
 
     /** A short reason for a transport failure, without URLs' credentials (there are none in URLs here). */

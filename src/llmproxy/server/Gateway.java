@@ -6,6 +6,7 @@ import llmproxy.config.Secret;
 import llmproxy.logging.Log;
 import llmproxy.proxy.ProxyHandler;
 import llmproxy.proxy.UpstreamClient;
+import llmproxy.proxy.WriteWatchdog;
 import llmproxy.routing.CandidateOrder;
 import llmproxy.routing.CooldownRegistry;
 import llmproxy.routing.Snapshot;
@@ -35,9 +36,11 @@ public final class Gateway implements AutoCloseable {
     private final Log log;
     private final ProxyServer server;
     private final CompletableFuture<HttpClient> http;
+    private final WriteWatchdog watchdog;
 
     private Gateway(AtomicReference<Snapshot> current, CooldownRegistry cooldowns, Clock clock, Log log,
-                    ProxyServer server, CompletableFuture<HttpClient> http) {
+                    ProxyServer server, CompletableFuture<HttpClient> http, WriteWatchdog watchdog) {
+        this.watchdog = watchdog;
         this.current = current;
         this.cooldowns = cooldowns;
         this.clock = clock;
@@ -55,8 +58,9 @@ public final class Gateway implements AutoCloseable {
         AtomicReference<Snapshot> current = new AtomicReference<>(Snapshot.of(config, clock.millis() / 1000));
         CooldownRegistry cooldowns = new CooldownRegistry(clock);
         CompletableFuture<HttpClient> http = new CompletableFuture<>();
+        WriteWatchdog watchdog = new WriteWatchdog();
         ProxyHandler proxy = new ProxyHandler(new UpstreamClient(http), cooldowns,
-                new CandidateOrder(ThreadLocalRandom::current), log);
+                new CandidateOrder(ThreadLocalRandom::current), log, watchdog, List.of());
         ProxyServer server = ProxyServer.start(config.server(), current::get, proxy, log);
         int connectSeconds = config.timeouts().connectSeconds();
         Thread.ofPlatform().name("http-client-init").start(() -> {
@@ -68,7 +72,7 @@ public final class Gateway implements AutoCloseable {
             }
             warmUp(http.join(), server.address().getPort());
         });
-        return new Gateway(current, cooldowns, clock, log, server, http);
+        return new Gateway(current, cooldowns, clock, log, server, http, watchdog);
     }
 
     private static HttpClient newHttpClient(int connectSeconds) {
@@ -157,6 +161,7 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        watchdog.close();
         http.thenAccept(HttpClient::shutdownNow);
     }
 }

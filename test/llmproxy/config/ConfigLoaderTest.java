@@ -198,7 +198,7 @@ class ConfigLoaderTest {
                   max_body_log_bytes: 0
                 """);
         assertEquals(new Timeouts(5, 60, 90), c.timeouts());
-        assertEquals(new ServerSettings("", 8080, 8, 100, 10, 20, 0), c.server());
+        assertEquals(new ServerSettings("", 8080, 8, 100, 10, 20, 0, 60), c.server());
         assertEquals(3, c.logging().maxFiles());
         assertEquals(0, c.logging().maxBodyLogBytes());
     }

@@ -173,7 +173,9 @@ final class ProxyProcess implements AutoCloseable {
             Files.delete(dump);
             int n = 0;
             for (String thread : text.split("\n\n")) {
-                if (thread.contains("llmproxy.server.Dispatcher.handle") || thread.contains("llmproxy.proxy.")) {
+                boolean handler = thread.contains("llmproxy.server.Dispatcher.handle")
+                        || thread.contains("llmproxy.proxy.") && !thread.contains("\"write-watchdog\"");
+                if (handler) {
                     n++;
                 }
             }

@@ -68,7 +68,7 @@ class FailurePolicyTest {
 
     @Test
     void transportFailure_fallsBack_withCooldown() {
-        FailurePolicy.Decision d = decide(new Outcome.Transport("connection refused"), DEFAULTS);
+        FailurePolicy.Decision d = decide(new Outcome.Transport(Outcome.Kind.CONNECT, "connection refused"), DEFAULTS);
         assertTrue(d.fallback());
         assertEquals(COOLDOWN, d.cooldownMillis());
         assertEquals("connection refused", d.why());
@@ -228,7 +228,7 @@ class FailurePolicyTest {
     void emptyErrorCodes_andNoPatterns_neverFallBackOnStatus() {
         Detection d = new Detection(List.of(), List.of());
         assertFalse(decide(error(503, "overloaded"), d).fallback());
-        assertTrue(decide(new Outcome.Transport("timeout"), d).fallback());
+        assertTrue(decide(new Outcome.Transport(Outcome.Kind.TIMEOUT, "timeout"), d).fallback());
     }
 
     @Test

@@ -1,13 +1,12 @@
 package llmproxy.proxy;
 
 import com.sun.net.httpserver.Headers;
+import llmproxy.config.Secret;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.net.URI;
 import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +18,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HeaderFilterTest {
 
     private static HttpHeaders forwarded(Headers client) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://upstream.test/v1/chat/completions"));
-        HeaderFilter.copyRequestHeaders(client, b);
-        return b.build().headers();
+        return forwarded(client, Secret.NONE);
+    }
+
+    private static HttpHeaders forwarded(Headers client, Secret proxyKey) {
+        List<UpstreamRequest.Header> headers = new java.util.ArrayList<>();
+        HeaderFilter.requestHeaders(client, proxyKey, headers);
+        Map<String, List<String>> map = new LinkedHashMap<>();
+        for (UpstreamRequest.Header h : headers) {
+            map.computeIfAbsent(h.name(), k -> new java.util.ArrayList<>()).add(h.value());
+        }
+        return HttpHeaders.of(map, (a, b) -> true);
+    }
+
+    @Test
+    void requestHeaders_carryingTheProxyKey_neverLeaveTheProxy() {
+        Headers client = new Headers();
+        client.add("X-Goog-Api-Key", "proxy-key-123456");
+        client.add("Anthropic-Api-Key", "proxy-key-123456");
+        client.add("Cookie", "session=abc; key=proxy-key-123456");
+        client.add("Accept", "application/json");
+        HttpHeaders out = forwarded(client, Secret.of("proxy-key-123456"));
+        assertEquals(Map.of("Accept", List.of("application/json")), out.map());
     }
 
     private static HttpHeaders upstream(String... nameValues) {

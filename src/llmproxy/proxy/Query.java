@@ -1,0 +1,54 @@
+package llmproxy.proxy;
+
+import llmproxy.config.Secret;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+
+/** The client's query string on its way upstream. */
+final class Query {
+    private Query() {
+        throw new AssertionError();
+    }
+
+    /** {@code rawQuery} without the parameters whose value is {@code key} (a client's {@code ?api_key=…}). */
+    static String without(String rawQuery, Secret key) {
+        if (rawQuery == null || rawQuery.isEmpty() || !key.isSet()) {
+            return rawQuery;
+        }
+        StringBuilder sb = null;
+        int start = 0;
+        while (start <= rawQuery.length()) {
+            int amp = rawQuery.indexOf('&', start);
+            int end = amp < 0 ? rawQuery.length() : amp;
+            String param = rawQuery.substring(start, end);
+            int eq = param.indexOf('=');
+            boolean secret = eq >= 0 && key.matches(decode(param.substring(eq + 1)));
+            if (secret && sb == null) {
+                sb = new StringBuilder(rawQuery.length());
+                appendParams(sb, rawQuery, 0, start);
+            } else if (!secret && sb != null) {
+                if (!sb.isEmpty()) {
+                    sb.append('&');
+                }
+                sb.append(param);
+            }
+            start = end + 1;
+        }
+        return sb == null ? rawQuery : sb.toString();
+    }
+
+    private static void appendParams(StringBuilder sb, String rawQuery, int from, int to) {
+        if (to > from) {
+            sb.append(rawQuery, from, to - 1); // without the '&' before the dropped one
+        }
+    }
+
+    private static String decode(String s) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return s;
+        }
+    }
+}
