@@ -94,7 +94,18 @@ final class ConfigBinder {
             String url = s.string("url", "");
             Secret apiKey = Secret.of(s.string("api_key", ""));
             boolean enabled = s.bool("enabled", true);
+            String protocolText = s.string("protocol", "auto");
             s.finish();
+            BackendProtocol protocol = switch (protocolText) {
+                case "openai" -> BackendProtocol.OPENAI;
+                case "anthropic" -> BackendProtocol.ANTHROPIC;
+                case "auto" -> BackendProtocol.AUTO;
+                default -> {
+                    problems.error(s.path("protocol"), s.line("protocol"),
+                            "must be openai, anthropic or auto, got \"" + protocolText + "\"");
+                    yield null;
+                }
+            };
             boolean valid = true;
             if (name.isBlank()) {
                 problems.error(s.path("name"), s.line("name"), "is required");
@@ -113,8 +124,8 @@ final class ConfigBinder {
             } else if (uri == null) {
                 problems.error(s.path("url"), s.line("url"), "must be an absolute http(s) URL, got \"" + url + "\"");
             }
-            if (valid && uri != null) {
-                result.add(new Backend(name, uri, apiKey, enabled));
+            if (valid && uri != null && protocol != null) {
+                result.add(new Backend(name, uri, apiKey, enabled, protocol));
             }
         }
         return result;

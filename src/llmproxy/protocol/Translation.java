@@ -2,6 +2,7 @@ package llmproxy.protocol;
 
 import llmproxy.json.JsonException;
 import llmproxy.json.JsonParser;
+import llmproxy.json.JsonValue.JsonBool;
 import llmproxy.json.JsonValue.JsonObject;
 import llmproxy.json.JsonWriter;
 
@@ -114,6 +115,22 @@ public final class Translation {
                         e.param(), e.code())
                 : ErrorEnvelopes.anthropic(ErrorEnvelopes.anthropicType(e.status()), e.getMessage());
         return JsonWriter.bytes(out);
+    }
+
+    /**
+     * Whether an OpenAI client's body asks for the final usage chunk ({@code stream_options.include_usage}),
+     * for a caller that kept only the client's bytes; false for anything unreadable.
+     */
+    public boolean clientWantsUsage(byte[] clientBody) {
+        if (client != Dialect.OPENAI) {
+            return false;
+        }
+        try {
+            JsonObject req = JsonParser.parseObject(clientBody);
+            return req.get("stream_options") instanceof JsonObject o && JsonBool.TRUE.equals(o.get("include_usage"));
+        } catch (JsonException e) {
+            return false;
+        }
     }
 
     /** A fresh translator for one streaming attempt. */

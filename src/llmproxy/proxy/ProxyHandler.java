@@ -125,6 +125,7 @@ public final class ProxyHandler {
         private final List<Candidate> candidates;
         private final Config config;
         private final StringBuilder failures = new StringBuilder();
+        private Protocol.AttemptException refusal;
 
         Attempts(ProxyRequest request, RequestTrace trace, ClientResponse out, List<Candidate> candidates) {
             this.request = request;
@@ -161,6 +162,12 @@ public final class ProxyHandler {
                     }
                     outcome = upstream.send(prepared, headerTimeout, idleTimeout);
                 } catch (Protocol.AttemptException e) {
+                    if (e.isRefusal()) {
+                        log.debug("[" + request.id() + "] skipped " + c.backend().name() + "/" + c.model() + ": "
+                                + Text.safe(e.getMessage()));
+                        refusal = e;
+                        continue;
+                    }
                     prepared = null;
                     outcome = new Outcome.Transport(Outcome.Kind.PROTOCOL, e.getMessage());
                 }
@@ -201,6 +208,15 @@ public final class ProxyHandler {
                 return relayError(Protocols.of(lastErrorBy.backend(), request.dialect()), lastErrorBy, lastError,
                         true);
             }
+            if (failures.isEmpty() && refusal != null) {
+                try {
+                    out.headers().set("Content-Type", "application/json");
+                    out.sendFixed(refusal.status(), refusal.refusal());
+                } catch (IOException clientGone) {
+                    // The client left; the result still says why it was refused.
+                }
+                return new RequestResult.Rejected(refusal.status(), "unsupported_request", Text.safe(refusal.getMessage()));
+            }
             if (failures.isEmpty()) {
                 return reject(out, request.dialect(), 502, "no_compatible_backend",
                         "no backend of model \"" + request.alias() + "\" can serve " + request.path());
@@ -228,6 +244,12 @@ public final class ProxyHandler {
                     trace.attempt(attempt(c, url, status, r.reason(), "stream broken", t0));
                     long until = cooldowns.coolDown(c.pair(), cooldownMillis);
                     String reason = r.reason() + "; cooldown until " + LocalTimes.format(until);
+                    if (!out.headSent()) {
+                        // Nothing went out yet (an answer that could not be translated): say so plainly.
+                        ErrorResponses.send(out, request.dialect(), 502, "bad_upstream_response",
+                                "upstream answer from " + c.backend().name() + " was unusable: " + r.reason());
+                        yield new RequestResult.StreamBroke(c, status, reason, true);
+                    }
                     boolean sse = Relay.isEventStream(s.response());
                     if (sse) {
                         try {
