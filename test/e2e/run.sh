@@ -45,4 +45,6 @@ else
     exit 0
 fi
 
-exec node smoke.mjs "$JAR"
+node smoke.mjs "$JAR"
+# Cross-protocol translation with the same real clients against strict mocks of the other protocol.
+exec node translate.mjs "$JAR"
