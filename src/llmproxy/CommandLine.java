@@ -13,7 +13,8 @@ record CommandLine(Path config, boolean check, boolean version, boolean help) {
               -check         load and validate the config, print a summary or every problem, then exit
               -version       print the version and exit
               -h, --help     print this help and exit
-            exit codes: 0 ok, 1 config or start-up failure, 2 bad usage""";
+            exit codes: 0 ok, and after SIGTERM/SIGINT once every request finished; 1 config or start-up failure,
+              or a shutdown whose grace period cut requests short; 2 bad usage""";
 
     /** Thrown for bad usage; the message says what was wrong. */
     static final class UsageException extends Exception {

@@ -8,6 +8,7 @@ import llmproxy.config.Problem;
 import llmproxy.logging.Log;
 import llmproxy.server.ConfigReloader;
 import llmproxy.server.Gateway;
+import llmproxy.server.HostPort;
 import llmproxy.server.ProxyServer;
 
 import java.io.IOException;
@@ -73,22 +74,24 @@ public final class Main {
         }
         Gateway gateway;
         try {
-            gateway = Gateway.start(config, log, Clock.systemUTC());
+            gateway = Gateway.start(config, log, Clock.systemUTC(), VERSION);
         } catch (IOException | RuntimeException e) {
             err.println("llm-proxy: cannot listen on \"" + config.listen() + "\": " + e.getMessage());
             log.close();
             return 1;
         }
         ConfigReloader reloader = ConfigReloader.start(file, loader, gateway, log);
-        log.info("llm-proxy " + VERSION + " listening on " + gateway.address().getHostString() + ":"
-                + gateway.address().getPort() + ": "
+        log.info("llm-proxy " + VERSION + " listening on " + HostPort.format(gateway.address()) + ": "
                 + config.backends().size() + " backends, " + config.models().size() + " aliases (config "
                 + file.toAbsolutePath() + ")");
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(() -> {
             reloader.close();
-            gateway.shutdown();
+            boolean drained = gateway.shutdown();
             log.info("llm-proxy stopped");
             log.close();
+            // SIGTERM/SIGINT would end the JVM with 143/130, which service managers report as a failure. Nothing
+            // else ends a running server, so the exit status says how the drain went: 0 complete, 1 cut short.
+            Runtime.getRuntime().halt(drained ? 0 : 1);
         }));
         return 0;
     }

@@ -3,19 +3,30 @@
 # against a local mock upstream (see smoke.mjs). Expects llm-proxy.jar built at the repo root
 # (./build.sh), or pass a jar path as $1.
 #
-# Skips (exit 0, "SKIP: ...") when node >= 20 / npm are missing or the npm registry is unreachable
-# and the dependencies are not installed yet, so JDK-only CI machines are not failed by it.
+# Fails when node >= 20 / npm are missing, or the npm registry is unreachable and the dependencies are
+# not installed yet: a CI run must not pass without these tests by accident. LLMPROXY_SKIP_NODE=1 skips
+# them on purpose (exit 0, "SKIP: ...").
 set -euo pipefail
+
+if [ "${LLMPROXY_SKIP_NODE:-}" = 1 ]; then
+    echo "SKIP: real-SDK end-to-end tests (LLMPROXY_SKIP_NODE=1)"
+    exit 0
+fi
+missing() {
+    echo "error: $*; the real-SDK end-to-end tests need node >= 20 and npm (and the npm registry once)." \
+        "Set LLMPROXY_SKIP_NODE=1 to skip them." >&2
+    exit 1
+}
 
 case "${BASH_SOURCE[0]}" in */*) HERE="${BASH_SOURCE[0]%/*}" ;; *) HERE=. ;; esac
 HERE="$(cd "$HERE" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 JAR="${1:-$ROOT/llm-proxy.jar}"
 
-if ! command -v node >/dev/null 2>&1; then echo "SKIP: node not found"; exit 0; fi
-if ! command -v npm >/dev/null 2>&1; then echo "SKIP: npm not found"; exit 0; fi
+command -v node >/dev/null 2>&1 || missing "node not found"
+command -v npm >/dev/null 2>&1 || missing "npm not found"
 NODE_MAJOR="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
-if [ "$NODE_MAJOR" -lt 20 ]; then echo "SKIP: node $(node -v) is older than 20"; exit 0; fi
+[ "$NODE_MAJOR" -ge 20 ] || missing "node $(node -v) is older than 20"
 
 if [ ! -f "$JAR" ]; then
     echo "error: $JAR not found; build it first (./build.sh)" >&2
@@ -41,8 +52,7 @@ if npm ping --fetch-timeout=15000 --fetch-retries=0 >/dev/null 2>&1; then
 elif installed; then
     echo "note: npm registry unreachable; using the already installed node_modules"
 else
-    echo "SKIP: npm registry unreachable ($(npm config get registry 2>/dev/null || echo '?'))"
-    exit 0
+    missing "npm registry unreachable ($(npm config get registry 2>/dev/null || echo '?')) and node_modules not installed"
 fi
 
 node smoke.mjs "$JAR"

@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
 final class ConfigBinder {
     static final String DEFAULT_LISTEN = ":8080";
     private static final Set<String> LEVELS = Set.of("debug", "info", "warn", "error");
+    /** scheme://...@ before the first '/', '?' or '#': userinfo in the authority. */
+    private static final Pattern USERINFO = Pattern.compile("\\s*[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*@");
     private static final Pattern STATUS = Pattern.compile("[1-5][0-9][0-9]|[1-5][xX][xX]");
 
     private final Values values;
@@ -41,8 +43,11 @@ final class ConfigBinder {
             problems.error("listen", top.line("listen"), "must be [host]:port with a port from 0 to 65535"
                     + " (e.g. \":8080\" or \"127.0.0.1:8080\"), got \"" + listen + "\"");
         }
-        Secret proxyApiKey = Secret.of(top.string("proxy_api_key", ""));
-        if (!proxyApiKey.isSet()) {
+        Secret proxyApiKey = top.secret("proxy_api_key");
+        Secret adminApiKey = top.secret("admin_api_key");
+        List<ClientKey> clientKeys = new ClientKeysBinder(values).bind(top.node("client_keys"),
+                top.line("client_keys"), proxyApiKey, adminApiKey, top.line("admin_api_key"));
+        if (clientKeys.isEmpty()) {
             problems.warn("proxy_api_key", lineIfPresent(top, "proxy_api_key"),
                     "not set; authentication is off, so anyone who can reach the proxy can use it");
         }
@@ -56,7 +61,9 @@ final class ConfigBinder {
         Section f = section(top, "fallback");
         Fallback fallback = new Fallback(f.integer("cooldown_seconds", Fallback.DEFAULT_COOLDOWN_SECONDS, 0),
                 f.integer("max_retries", 0, 0),
-                modelsBinder.aliasFallback(f.node("alias_fallback"), f.path("alias_fallback"), f.line("alias_fallback"), models));
+                modelsBinder.aliasFallback(f.node("alias_fallback"), f.path("alias_fallback"), f.line("alias_fallback"), models),
+                f.integer("retry_same", 0, 0), f.integer("retry_backoff_ms", Fallback.DEFAULT_RETRY_BACKOFF_MS, 1),
+                f.integer("max_retry_wait_seconds", Fallback.DEFAULT_MAX_RETRY_WAIT_SECONDS, 0));
         f.finish();
         Detection detection = detection(section(top, "detection"));
         LogSettings logging = logging(section(top, "logging"));
@@ -64,7 +71,7 @@ final class ConfigBinder {
         ServerSettings server = server(section(top, "server"), address);
         top.finish();
         return new Config(listen, proxyApiKey, backends, models, fallback, detection, logging, timeouts, server,
-                problems.warnings());
+                problems.warnings(), clientKeys, adminApiKey);
     }
 
     private Section section(Section top, String key) {
@@ -92,7 +99,7 @@ final class ConfigBinder {
             Section s = Section.of(values, item, path, item.line());
             String name = s.string("name", "");
             String url = s.string("url", "");
-            Secret apiKey = Secret.of(s.string("api_key", ""));
+            Secret apiKey = s.secret("api_key");
             boolean enabled = s.bool("enabled", true);
             String protocolText = s.string("protocol", "auto");
             s.finish();
@@ -121,6 +128,11 @@ final class ConfigBinder {
             URI uri = httpUrl(url);
             if (url.isBlank()) {
                 problems.error(s.path("url"), s.line("url"), "is required");
+            } else if (USERINFO.matcher(url).lookingAt()) {
+                // The URL is not echoed: the part before '@' is a password.
+                problems.error(s.path("url"), s.line("url"), "must not contain user:password@; credentials in the"
+                        + " URL are not sent; use api_key or headers");
+                uri = null;
             } else if (uri == null) {
                 problems.error(s.path("url"), s.line("url"), "must be an absolute http(s) URL, got \"" + url + "\"");
             }
@@ -160,13 +172,19 @@ final class ConfigBinder {
                 }
             }
         }
-        List<String> patterns = new ArrayList<>();
-        YamlNode.Sequence seq = values.sequence(d.node("error_patterns"), d.path("error_patterns"), d.line("error_patterns"));
-        if (seq != null) {
-            values.texts(seq, d.path("error_patterns")).stream().filter(t -> t != null).forEach(patterns::add);
-        }
+        List<String> patterns = texts(d, "error_patterns");
+        List<String> requestPatterns = texts(d, "request_patterns");
         d.finish();
-        return new Detection(codes, patterns);
+        return new Detection(codes, patterns, requestPatterns);
+    }
+
+    private List<String> texts(Section d, String key) {
+        List<String> texts = new ArrayList<>();
+        YamlNode.Sequence seq = values.sequence(d.node(key), d.path(key), d.line(key));
+        if (seq != null) {
+            values.texts(seq, d.path(key)).stream().filter(t -> t != null).forEach(texts::add);
+        }
+        return texts;
     }
 
     private LogSettings logging(Section l) {
@@ -198,7 +216,9 @@ final class ConfigBinder {
         Timeouts d = Timeouts.defaults();
         Timeouts s = new Timeouts(t.integer("connect_seconds", d.connectSeconds(), 1),
                 t.integer("response_header_seconds", d.responseHeaderSeconds(), 1),
-                t.integer("stream_idle_seconds", d.streamIdleSeconds(), 1));
+                t.integer("stream_idle_seconds", d.streamIdleSeconds(), 1),
+                t.integer("first_token_seconds", d.firstTokenSeconds(), 0),
+                t.integer("request_seconds", d.requestSeconds(), 0));
         t.finish();
         return s;
     }
@@ -211,6 +231,7 @@ final class ConfigBinder {
                 s.integer("read_timeout_seconds", d.readTimeoutSeconds(), 1),
                 s.integer("idle_timeout_seconds", d.idleTimeoutSeconds(), 1),
                 s.integer("shutdown_grace_seconds", d.shutdownGraceSeconds(), 0),
+                s.integer("max_connections", d.maxConnections(), 1),
                 s.integer("write_timeout_seconds", d.writeTimeoutSeconds(), 1));
         s.finish();
         return result;

@@ -51,6 +51,11 @@ public final class ConfigLoader {
     /** Parses {@code text} as if read from {@code file}, which only names the source in messages. */
     public Config parse(String text, Path file) throws ConfigException {
         YamlNode root = new YamlParser(text, file).parse();
+        if (root instanceof YamlNode.Mapping m && m.entries().isEmpty()) {
+            // An empty file is most often one caught mid-write ("> config.yaml"); its defaults would mean no
+            // authentication and no aliases, so it is never taken as a config.
+            throw ConfigException.unreadable(file, "the config file is empty (nothing but whitespace or comments)");
+        }
         Problems problems = new Problems();
         Config config = new ConfigBinder(new Values(new EnvSubstitution(env), problems)).bind(root);
         if (problems.hasErrors()) {

@@ -18,6 +18,27 @@ final class EnvSubstitution {
         this.env = Map.copyOf(env);
     }
 
+    /**
+     * The names of the {@code ${NAME}} references (without a default) in {@code text} whose variable is set
+     * but empty; for keys, where an empty value would silently mean "no key".
+     */
+    List<String> setButEmpty(String text) {
+        List<String> names = new ArrayList<>();
+        int open = text.indexOf("${");
+        while (open >= 0) {
+            int close = text.indexOf('}', open + 2);
+            if (close < 0) {
+                break;
+            }
+            String body = text.substring(open + 2, close);
+            if (!body.contains(":-") && "".equals(env.get(body))) {
+                names.add(body);
+            }
+            open = text.indexOf("${", close + 1);
+        }
+        return names;
+    }
+
     /** @throws IllegalArgumentException naming every unset variable, or a malformed reference */
     String expand(String text) {
         int open = text.indexOf("${");

@@ -8,10 +8,21 @@ import java.util.Map;
 /**
  * Fallback policy. {@code maxRetries} caps attempts per request across L1 and L2 (0 = no cap);
  * {@code aliasFallback} maps an alias to the aliases tried after it (L2), in config order; the loader
- * keeps only defined aliases (others are dropped with a warning until they are defined).
+ * keeps only defined aliases (others are dropped with a warning until they are defined). {@code retrySame}: how
+ * often a transport failure, 5xx or 429 is retried on the same candidate before falling back, after a backoff
+ * of {@code retryBackoffMs} doubling (full jitter, capped at 2 s), or after a Retry-After no longer than
+ * {@code maxRetryWaitSeconds}.
  */
-public record Fallback(int cooldownSeconds, int maxRetries, Map<String, List<String>> aliasFallback) {
+public record Fallback(int cooldownSeconds, int maxRetries, Map<String, List<String>> aliasFallback, int retrySame,
+                       int retryBackoffMs, int maxRetryWaitSeconds) {
     public static final int DEFAULT_COOLDOWN_SECONDS = 60;
+    public static final int DEFAULT_RETRY_BACKOFF_MS = 200;
+    public static final int DEFAULT_MAX_RETRY_WAIT_SECONDS = 2;
+
+    /** Without same-route retries ({@code retry_same: 0}). */
+    public Fallback(int cooldownSeconds, int maxRetries, Map<String, List<String>> aliasFallback) {
+        this(cooldownSeconds, maxRetries, aliasFallback, 0, DEFAULT_RETRY_BACKOFF_MS, DEFAULT_MAX_RETRY_WAIT_SECONDS);
+    }
 
     public Fallback {
         Map<String, List<String>> copy = new LinkedHashMap<>();

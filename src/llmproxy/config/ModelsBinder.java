@@ -74,6 +74,7 @@ final class ModelsBinder {
             String model = s.string("model", "");
             int priority = s.integer("priority", 0, 0);
             boolean enabled = s.bool("enabled", true);
+            int weight = s.integer("weight", 1, 1);
             s.finish();
             if (backend.isBlank()) {
                 problems.error(s.path("backend"), s.line("backend"), "is required");
@@ -85,7 +86,7 @@ final class ModelsBinder {
             if (model.isBlank()) {
                 problems.error(s.path("model"), s.line("model"), "is required");
             }
-            routes.add(new Route(backend, model, priority, enabled));
+            routes.add(new Route(backend, model, priority, enabled, weight));
         }
         return routes;
     }

@@ -69,6 +69,10 @@ final class Section {
         return v == null ? fallback : v;
     }
 
+    Secret secret(String key) {
+        return values.secret(node(key), path(key), line(key));
+    }
+
     boolean bool(String key, boolean fallback) {
         Boolean v = values.bool(node(key), path(key), line(key));
         return v == null ? fallback : v;

@@ -40,6 +40,40 @@ final class Values {
         }
     }
 
+    /**
+     * A key (proxy or backend). Fails closed: a {@code ${VAR}} that is set but empty, a value of only
+     * whitespace, or a control character inside the key is an error; whitespace around it (a key file's
+     * trailing newline) is removed with a warning. Messages never include the key.
+     */
+    Secret secret(YamlNode node, String path, int line) {
+        String t = text(node, path, line);
+        if (t == null) {
+            return Secret.NONE;
+        }
+        List<String> empty = node instanceof YamlNode.Scalar s ? env.setButEmpty(s.value()) : List.of();
+        if (!empty.isEmpty()) {
+            problems.error(path, line, "environment variable " + String.join(", ", empty) + " is set but empty"
+                    + " (an empty key would turn authentication off; unset it or give the key a value)");
+            return Secret.NONE;
+        }
+        String key = t.strip();
+        if (key.isEmpty() && !t.isEmpty()) {
+            problems.error(path, line, "is only whitespace");
+            return Secret.NONE;
+        }
+        if (!key.equals(t)) {
+            problems.warn(path, line, "leading or trailing whitespace removed from the key");
+        }
+        for (int i = 0; i < key.length(); i++) {
+            if (Character.isISOControl(key.charAt(i))) {
+                problems.error(path, line, "contains a control character (U+%04X at position %d); a key must be"
+                        .formatted((int) key.charAt(i), i + 1) + " printable text");
+                return Secret.NONE;
+            }
+        }
+        return Secret.of(key);
+    }
+
     Boolean bool(YamlNode node, String path, int line) {
         String t = text(node, path, line);
         if (t == null) {

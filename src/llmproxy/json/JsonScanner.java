@@ -5,7 +5,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Validates a JSON document in one pass over its bytes, without building objects, and notes where the
  * top-level {@code "model"} value sits and whether top-level {@code "stream"} is {@code true}. This lets
- * the proxy rewrite the model surgically and forward every other byte unchanged. Iterative (no recursion),
+ * the proxy rewrite the model surgically and forward every other byte unchanged. A duplicated top-level
+ * {@code "model"} or {@code "stream"} key (escaped spellings included) is an error. Iterative (no recursion),
  * so hostile nesting cannot overflow the stack; strings are checked to be well-formed UTF-8.
  */
 public final class JsonScanner {
@@ -24,6 +25,8 @@ public final class JsonScanner {
     private int modelEnd = -1;
     private boolean modelNotString;
     private boolean stream;
+    private boolean sawModel;
+    private boolean sawStream;
 
     private JsonScanner(byte[] in, int length) {
         this.in = in;
@@ -92,6 +95,7 @@ public final class JsonScanner {
                 string();
                 if (depth == 1) {
                     keyKind = keyKind(keyStart + 1, pos - 1);
+                    noteKey(keyKind, keyStart);
                 }
                 skipWhitespace();
                 expect(':');
@@ -133,6 +137,19 @@ public final class JsonScanner {
         if (pos != end) {
             throw error("unexpected data after the JSON object");
         }
+    }
+
+    /**
+     * A second top-level "model" or "stream" is refused: parsers disagree on which one counts (the proxy would
+     * route on one while the upstream reads the other), so a client could pick any model behind an alias.
+     */
+    private void noteKey(int keyKind, int keyStart) throws JsonException {
+        if (keyKind == MODEL_KEY && sawModel || keyKind == STREAM_KEY && sawStream) {
+            throw new JsonException("duplicate key \"" + (keyKind == MODEL_KEY ? "model" : "stream")
+                    + "\" at offset " + keyStart);
+        }
+        sawModel |= keyKind == MODEL_KEY;
+        sawStream |= keyKind == STREAM_KEY;
     }
 
     private int keyKind(int from, int to) {

@@ -51,6 +51,11 @@ public final class Log implements AutoCloseable {
         writer.submit(new Entry.Reconfigure(s, level, masker));
     }
 
+    /** Lines and traces dropped on a full queue since start. */
+    public long droppedLines() {
+        return writer.droppedTotal();
+    }
+
     public boolean isEnabled(Level l) {
         return filter.enabled(l);
     }

@@ -31,6 +31,7 @@ final class LogWriter {
     private final ArrayBlockingQueue<Entry> queue;
     private final ConcurrentLinkedQueue<Entry> overflow = new ConcurrentLinkedQueue<>();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong droppedTotal = new AtomicLong();
     private final ReentrantLock lock = new ReentrantLock();
     private final Runnable beforeBatch;
     private final Thread thread;
@@ -51,9 +52,15 @@ final class LogWriter {
             direct(e);
         } else if (!queue.offer(e)) {
             dropped.incrementAndGet();
+            droppedTotal.incrementAndGet();
         } else if (closed) {
             drainLeftovers();
         }
+    }
+
+    /** Lines dropped since start (the metrics' running total; {@code dropped} is reset when reported). */
+    long droppedTotal() {
+        return droppedTotal.get();
     }
 
     /** Enqueues without ever dropping and without blocking the caller. */

@@ -10,9 +10,17 @@ import java.util.Map;
  * Times are {@link System#nanoTime()} values.
  */
 public final class RequestTrace {
-    /** One upstream attempt. {@code status} is -1 for a transport failure, whose reason is {@code error}. */
+    /**
+     * One upstream attempt. {@code status} is -1 for a transport failure, whose reason is {@code error}.
+     * {@code via} is the alias that led to it (another than the request's: an L2 fallback); {@code outcome} a
+     * word from a small fixed set (ok, http_4xx, timeout …) for metrics.
+     */
     public record Attempt(String backend, String model, String url, int status, String error, String action,
-                          long startNanos, long endNanos) {
+                          long startNanos, long endNanos, String via, String outcome) {
+        public Attempt(String backend, String model, String url, int status, String error, String action,
+                       long startNanos, long endNanos) {
+            this(backend, model, url, status, error, action, startNanos, endNanos, "", "");
+        }
     }
 
     private final String requestId;
@@ -30,6 +38,8 @@ public final class RequestTrace {
     private String result = "";
     private long firstByteNanos;
     private long lastByteNanos;
+    private String keyName = "";
+    private boolean stream;
 
     public RequestTrace(String requestId, long startMillis, long startNanos, String client, String method, String path) {
         this.requestId = requestId;
@@ -65,6 +75,17 @@ public final class RequestTrace {
         this.lastByteNanos = endNanos;
     }
 
+    /** The name of the client key the request came with (never the key). */
+    public void keyName(String name) {
+        this.keyName = name == null ? "" : name;
+    }
+
+    public void stream(boolean stream) {
+        this.stream = stream;
+    }
+
+    public String keyName() { return keyName; }
+    public boolean stream() { return stream; }
     public String requestId() { return requestId; }
     public long startMillis() { return startMillis; }
     public long startNanos() { return startNanos; }

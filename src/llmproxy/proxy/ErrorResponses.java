@@ -105,6 +105,7 @@ public final class ErrorResponses {
     private static String openAiType(int status) {
         return switch (status) {
             case 401 -> "authentication_error";
+            case 403 -> "permission_error";
             case 404 -> "invalid_request_error";
             case 429 -> "rate_limit_error";
             case 500 -> "server_error";

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.InflaterInputStream;
@@ -21,9 +22,23 @@ import java.util.zip.InflaterInputStream;
  * without a cooldown unless an error pattern matched.
  */
 final class FailurePolicy {
-    /** What to do after an attempt: fall back or not, and the cooldown in millis (0 = none). */
-    record Decision(boolean fallback, long cooldownMillis, String why) {
+    /**
+     * What to do after an attempt: fall back or not, the cooldown in millis (0 = none), whether the same route may
+     * be tried again first ({@code retryable}: the backend, not the request, failed, and not by staying silent),
+     * and the upstream's Retry-After in millis (0 = none).
+     */
+    record Decision(boolean fallback, long cooldownMillis, String why, boolean retryable, long retryAfterMillis) {
+        Decision(boolean fallback, long cooldownMillis, String why) {
+            this(fallback, cooldownMillis, why, false, 0);
+        }
     }
+
+    /** Errors that are the request's own: no backend would answer them differently. */
+    private static final List<String> CONTEXT_PATTERNS = List.of("context_length_exceeded", "maximum context length",
+            "prompt is too long", "string_above_max_length", "too many tokens");
+    /** A content-policy refusal is the provider's verdict on the request: the client gets it with its reason. */
+    private static final List<String> POLICY_PATTERNS = List.of("content_policy_violation", "content_filter",
+            "responsibleaipolicyviolation");
 
     private static final int MAX_DECODED = 1 << 20;
 
@@ -42,7 +57,8 @@ final class FailurePolicy {
     static Decision decide(Outcome failure, Detection detection, long cooldownMillis, long nowMillis,
                            byte[] requestBody) {
         return switch (failure) {
-            case Outcome.Transport t -> new Decision(true, cooldownMillis, t.reason());
+            case Outcome.Transport t -> new Decision(true, cooldownMillis, t.reason(),
+                    t.kind() != Outcome.Kind.TIMEOUT, 0);
             case Outcome.HttpError e -> echoed(decideHttp(e, detection, cooldownMillis, nowMillis), e, detection,
                     requestBody);
             case Outcome.Success s -> new Decision(false, 0, "success");
@@ -50,6 +66,41 @@ final class FailurePolicy {
     }
 
     private static Decision decideHttp(Outcome.HttpError e, Detection detection, long cooldownMillis, long nowMillis) {
+        if (e.status() >= 400 && e.status() < 500 && e.status() != 429 && e.body().length > 0) {
+            String text = text(e);
+            String policy = find(text, POLICY_PATTERNS);
+            if (policy != null) {
+                return new Decision(false, 0, "status " + e.status() + ", content policy (\"" + policy
+                        + "\"): the provider's verdict goes to the client");
+            }
+            String request = find(text, CONTEXT_PATTERNS);
+            request = request != null ? request : find(text, detection.requestPatterns());
+            if (request != null) {
+                return new Decision(true, 0, "status " + e.status() + ", request problem (\"" + request
+                        + "\"): no cooldown");
+            }
+        }
+        Decision d = decideStatus(e, detection, cooldownMillis, nowMillis);
+        boolean retryable = d.fallback() && d.cooldownMillis() > 0 && (e.status() >= 500 || e.status() == 429);
+        return new Decision(d.fallback(), d.cooldownMillis(), d.why(), retryable,
+                retryable ? retryAfterMillis(e.headers(), nowMillis) : 0);
+    }
+
+    private static String text(Outcome.HttpError e) {
+        return decode(e.body(), e.headers().firstValue("content-encoding").orElse("")).toLowerCase(Locale.ROOT);
+    }
+
+    private static String find(String text, List<String> patterns) {
+        for (String p : patterns) {
+            if (text.contains(p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private static Decision decideStatus(Outcome.HttpError e, Detection detection, long cooldownMillis,
+                                         long nowMillis) {
         String pattern = matchPattern(e, detection);
         boolean statusMatch = detection.matchesStatus(e.status());
         if (pattern == null && !statusMatch) {
@@ -79,21 +130,14 @@ final class FailurePolicy {
                 .contains(pattern)) {
             return d;
         }
-        return new Decision(d.fallback(), 0, d.why() + " (the request itself contains it: no cooldown)");
+        return new Decision(d.fallback(), 0, d.why() + " (the request itself contains it: no cooldown)", false, 0);
     }
 
     private static String matchPattern(Outcome.HttpError e, Detection detection) {
         if (detection.errorPatterns().isEmpty() || e.body().length == 0) {
             return null;
         }
-        String text = decode(e.body(), e.headers().firstValue("content-encoding").orElse(""))
-                .toLowerCase(Locale.ROOT);
-        for (String p : detection.errorPatterns()) {
-            if (text.contains(p)) {
-                return p;
-            }
-        }
-        return null;
+        return find(text(e), detection.errorPatterns());
     }
 
     /** The body as text, un-gzipped/inflated when so encoded; undecodable bytes are read as they are. */

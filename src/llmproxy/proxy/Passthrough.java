@@ -56,8 +56,8 @@ final class Passthrough implements Protocol {
 
     @Override
     public Relay.Result relay(ProxyRequest r, HttpResponse<UpstreamBody> response, ClientResponse client,
-                              long idleNanos) {
-        return Relay.relay(client, response, r.wantsStream(), idleNanos);
+                              long idleNanos, long firstTokenNanos) {
+        return Relay.relay(client, response, r.wantsStream(), idleNanos, firstTokenNanos);
     }
 
     @Override

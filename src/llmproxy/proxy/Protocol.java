@@ -16,9 +16,12 @@ interface Protocol {
     /** The upstream request for {@code c}; throws when it cannot be built (a failed attempt, not a 500). */
     UpstreamRequest prepare(ProxyRequest request, Candidate c) throws AttemptException;
 
-    /** Relays a success answer to the client, as it arrives. */
+    /**
+     * Relays a success answer to the client, as it arrives, committing nothing before it carries content
+     * (within {@code firstTokenNanos}, 0 = no limit).
+     */
     Relay.Result relay(ProxyRequest request, HttpResponse<UpstreamBody> response, ClientResponse client,
-                       long idleNanos);
+                       long idleNanos, long firstTokenNanos);
 
     /** An upstream error answer as the client gets it: the status kept, headers and body made safe. */
     void relayError(ProxyRequest request, Outcome.HttpError error, ClientResponse client) throws java.io.IOException;

@@ -1,7 +1,12 @@
 package llmproxy.proxy;
 
 import com.sun.net.httpserver.HttpExchange;
+import llmproxy.access.Access;
+import llmproxy.access.Caller;
+import llmproxy.access.Decision;
 import llmproxy.config.Config;
+import llmproxy.config.Fallback;
+import llmproxy.config.Timeouts;
 import llmproxy.json.JsonBody;
 import llmproxy.json.JsonException;
 import llmproxy.json.JsonScanner;
@@ -18,6 +23,8 @@ import llmproxy.routing.Snapshot;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,9 +40,11 @@ public final class ProxyHandler {
     private final Log log;
     private final WriteWatchdog watchdog;
     private final List<RequestListener> listeners;
+    private final Supplier<RandomGenerator> random;
 
     public ProxyHandler(UpstreamClient upstream, CooldownRegistry cooldowns, CandidateOrder order, Log log,
-                        WriteWatchdog watchdog, List<RequestListener> listeners) {
+                        WriteWatchdog watchdog, List<RequestListener> listeners, Supplier<RandomGenerator> random) {
+        this.random = random;
         this.upstream = upstream;
         this.cooldowns = cooldowns;
         this.order = order;
@@ -44,15 +53,20 @@ public final class ProxyHandler {
         this.listeners = List.copyOf(listeners);
     }
 
-    /** Handles the exchange with the snapshot the request started with; the caller closes the exchange. */
-    public void handle(HttpExchange exchange, String rid, String client, Snapshot snapshot) {
+    /**
+     * Handles the exchange with the snapshot the request started with; the caller closes the exchange.
+     * {@code access} says which models {@code caller} may use.
+     */
+    public void handle(HttpExchange exchange, String rid, String client, Snapshot snapshot, Access access,
+                       Caller caller) {
         long start = System.nanoTime();
         RequestTrace trace = new RequestTrace(rid, System.currentTimeMillis(), start, client,
                 exchange.getRequestMethod(), exchange.getRequestURI().getRawPath());
+        trace.keyName(caller.name());
         long writeTimeout = TimeUnit.SECONDS.toNanos(snapshot.config().server().writeTimeoutSeconds());
         RequestResult result;
         try (ClientResponse out = new ClientResponse(exchange, watchdog, writeTimeout)) {
-            result = serve(exchange, snapshot, trace, out);
+            result = serve(exchange, snapshot, trace, out, access, caller);
         }
         finish(result, trace);
         if (result instanceof RequestResult.StreamBroke b && !b.inBand()) {
@@ -60,7 +74,8 @@ public final class ProxyHandler {
         }
     }
 
-    private RequestResult serve(HttpExchange exchange, Snapshot snapshot, RequestTrace trace, ClientResponse out) {
+    private RequestResult serve(HttpExchange exchange, Snapshot snapshot, RequestTrace trace, ClientResponse out,
+                                Access access, Caller caller) {
         Config config = snapshot.config();
         String path = trace.path();
         Dialect dialect = Dialect.ofPath(path);
@@ -100,6 +115,10 @@ public final class ProxyHandler {
         if (json.model() == null || json.model().isEmpty()) {
             return reject(out, dialect, 400, "missing_model", "request body has no \"model\"");
         }
+        if (access.allows(caller, json.model()) instanceof Decision.Forbidden f) {
+            return reject(out, dialect, 403, "permission_denied", f.message());
+        }
+        trace.stream(json.stream());
         ProxyRequest request = new ProxyRequest(trace.requestId(), trace.client(), exchange.getRequestMethod(), path,
                 exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(), body, json, dialect, snapshot,
                 trace.startNanos());
@@ -136,8 +155,9 @@ public final class ProxyHandler {
         }
 
         RequestResult run() {
-            long headerTimeout = TimeUnit.SECONDS.toNanos(config.timeouts().responseHeaderSeconds());
-            long idleTimeout = TimeUnit.SECONDS.toNanos(config.timeouts().streamIdleSeconds());
+            Timeouts t = config.timeouts();
+            long requestDeadline = t.requestSeconds() > 0
+                    ? request.startNanos() + TimeUnit.SECONDS.toNanos(t.requestSeconds()) : Long.MAX_VALUE;
             long cooldownMillis = TimeUnit.SECONDS.toMillis(config.fallback().cooldownSeconds());
             Outcome.HttpError lastError = null;
             Candidate lastErrorBy = null;
@@ -150,65 +170,70 @@ public final class ProxyHandler {
                             + ": its protocol cannot carry " + request.path());
                     continue;
                 }
-                long t0 = System.nanoTime();
-                UpstreamRequest prepared;
-                Outcome outcome;
-                try {
-                    prepared = protocol.prepare(request, c);
-                    if (log.isEnabled(Level.DEBUG)) {
-                        log.debug("[" + request.id() + "] attempt " + n + "/" + candidates.size() + ": backend="
-                                + c.backend().name() + " model=" + c.model() + " via=" + c.viaAlias() + " url="
-                                + prepared.uri());
+                for (int retry = 0; ; retry++) {
+                    if (System.nanoTime() - requestDeadline >= 0) {
+                        return deadlinePassed(lastError, lastErrorBy, t.requestSeconds());
                     }
-                    outcome = upstream.send(prepared, headerTimeout, idleTimeout);
-                } catch (Protocol.AttemptException e) {
-                    if (e.isRefusal()) {
+                    long t0 = System.nanoTime();
+                    Attempt a = attempt(protocol, c, n, t);
+                    if (a.refusal != null) {
                         log.debug("[" + request.id() + "] skipped " + c.backend().name() + "/" + c.model() + ": "
-                                + Text.safe(e.getMessage()));
-                        refusal = e;
+                                + Text.safe(a.refusal.getMessage()));
+                        refusal = a.refusal;
+                        break;
+                    }
+                    if (a.result != null) {
+                        return a.result;
+                    }
+                    FailurePolicy.Decision d = FailurePolicy.decide(a.outcome, config.detection(), cooldownMillis,
+                            cooldowns.nowMillis(), request.body());
+                    int status = a.outcome instanceof Outcome.HttpError e ? e.status() : -1;
+                    String reason = a.outcome instanceof Outcome.Transport tr ? tr.reason() : null;
+                    if (!d.fallback()) {
+                        trace.attempt(attempt(c, a.url, status, null, "returned to client (" + d.why() + ")", t0,
+                                label(a.outcome)));
+                        return relayError(protocol, c, (Outcome.HttpError) a.outcome, false, trace.attempts().size());
+                    }
+                    long wait = retryWait(d, retry);
+                    if (wait >= 0) {
+                        trace.attempt(attempt(c, a.url, status, reason, "retry same route in " + wait + "ms", t0,
+                                label(a.outcome)));
+                        log.warn("[" + request.id() + "] attempt failed: backend=" + c.backend().name() + " model="
+                                + c.model() + " " + d.why() + "; retrying it in " + wait + "ms");
+                        if (!pause(wait)) {
+                            return new RequestResult.ClientGone(c, "interrupted while waiting to retry");
+                        }
                         continue;
                     }
-                    prepared = null;
-                    outcome = new Outcome.Transport(Outcome.Kind.PROTOCOL, e.getMessage());
-                }
-                String url = prepared == null ? c.backend().url().toString() : prepared.uri().toString();
-                if (outcome instanceof Outcome.Success s) {
-                    return relaySuccess(protocol, c, url, s, idleTimeout, cooldownMillis, t0);
-                }
-                FailurePolicy.Decision d = FailurePolicy.decide(outcome, config.detection(), cooldownMillis,
-                        cooldowns.nowMillis(), request.body());
-                int status = outcome instanceof Outcome.HttpError e ? e.status() : -1;
-                String reason = outcome instanceof Outcome.Transport t ? t.reason() : null;
-                if (!d.fallback()) {
-                    trace.attempt(attempt(c, url, status, null, "returned to client (" + d.why() + ")", t0));
-                    return relayError(protocol, c, (Outcome.HttpError) outcome, false);
-                }
-                String action = "fallback";
-                String cooled = "";
-                if (d.cooldownMillis() > 0) {
-                    long until = cooldowns.coolDown(c.pair(), d.cooldownMillis());
-                    cooled = "; cooldown " + d.cooldownMillis() / 1000 + "s until " + LocalTimes.format(until);
-                    action = "fallback, cooldown until " + LocalTimes.format(until);
-                }
-                trace.attempt(attempt(c, url, status, reason, action, t0));
-                log.warn("[" + request.id() + "] attempt failed: backend=" + c.backend().name() + " model="
-                        + c.model() + " " + d.why() + cooled + (n < candidates.size() ? "; falling back" : ""));
-                if (!failures.isEmpty()) {
-                    failures.append("; ");
-                }
-                failures.append(c.backend().name()).append('/').append(c.model()).append(": ").append(d.why());
-                if (outcome instanceof Outcome.HttpError e) {
-                    lastError = e;
-                    lastErrorBy = c;
-                } else {
-                    lastError = null;
+                    String action = "fallback";
+                    String cooled = "";
+                    if (d.cooldownMillis() > 0) {
+                        long until = cooldowns.coolDown(c.pair(), d.cooldownMillis(), d.why());
+                        cooled = "; cooldown until " + LocalTimes.format(until);
+                        action = "fallback, cooldown until " + LocalTimes.format(until);
+                    }
+                    trace.attempt(attempt(c, a.url, status, reason, action, t0, label(a.outcome)));
+                    log.warn("[" + request.id() + "] attempt failed: backend=" + c.backend().name() + " model="
+                            + c.model() + " " + d.why() + cooled + (n < candidates.size() ? "; falling back" : ""));
+                    if (!failures.isEmpty()) {
+                        failures.append("; ");
+                    }
+                    failures.append(c.backend().name()).append('/').append(c.model()).append(": ").append(d.why());
+                    if (a.outcome instanceof Outcome.HttpError e) {
+                        lastError = e;
+                        lastErrorBy = c;
+                    } else {
+                        lastError = null;
+                    }
+                    break;
                 }
             }
             if (lastError != null) {
                 return relayError(Protocols.of(lastErrorBy.backend(), request.dialect()), lastErrorBy, lastError,
-                        true);
+                        true, trace.attempts().size());
             }
             if (failures.isEmpty() && refusal != null) {
+                // Every backend that could carry the request refused what it asks for: the client's own fault.
                 try {
                     out.headers().set("Content-Type", "application/json");
                     out.sendFixed(refusal.status(), refusal.refusal());
@@ -226,30 +251,121 @@ public final class ProxyHandler {
             return new RequestResult.AllFailed(failures.toString());
         }
 
-        private RequestResult relaySuccess(Protocol protocol, Candidate c, String url, Outcome.Success s,
-                                           long idleTimeout, long cooldownMillis, long t0) {
+        /**
+         * One attempt's upshot: a finished request ({@code result}), a failure to judge ({@code outcome}), or a
+         * request this route's protocol refuses ({@code refusal}: skip it, no cooldown).
+         */
+        private record Attempt(RequestResult result, Outcome outcome, String url, Protocol.AttemptException refusal) {
+            Attempt(RequestResult result, Outcome outcome, String url) {
+                this(result, outcome, url, null);
+            }
+        }
+
+        private Attempt attempt(Protocol protocol, Candidate c, int n, Timeouts t) {
+            long t0 = System.nanoTime();
+            UpstreamRequest prepared;
+            try {
+                prepared = protocol.prepare(request, c);
+            } catch (Protocol.AttemptException e) {
+                if (e.isRefusal()) {
+                    return new Attempt(null, null, null, e);
+                }
+                return new Attempt(null, new Outcome.Transport(Outcome.Kind.PROTOCOL, e.getMessage()),
+                        c.backend().url().toString());
+            }
+            String url = prepared.uri().toString();
+            if (log.isEnabled(Level.DEBUG)) {
+                log.debug("[" + request.id() + "] attempt " + n + "/" + candidates.size() + ": backend="
+                        + c.backend().name() + " model=" + c.model() + " via=" + c.viaAlias() + " url=" + url);
+            }
+            long idle = TimeUnit.SECONDS.toNanos(t.streamIdleSeconds());
+            Outcome outcome = upstream.send(prepared, TimeUnit.SECONDS.toNanos(t.responseHeaderSeconds()), idle);
+            if (!(outcome instanceof Outcome.Success s)) {
+                return new Attempt(null, outcome, url);
+            }
+            whoAnswers(c, trace.attempts().size() + 1);
+            boolean stream = request.wantsStream() || Relay.isEventStream(s.response());
+            if (stream) {
+                listeners.forEach(RequestListener::streamOpened);
+            }
+            Relay.Result r;
+            try {
+                r = protocol.relay(request, s.response(), out, idle, TimeUnit.SECONDS.toNanos(t.firstTokenSeconds()));
+            } finally {
+                if (stream) {
+                    listeners.forEach(RequestListener::streamClosed);
+                }
+            }
+            if (r.end() == Relay.End.FAILED_BEFORE_CONTENT) {
+                return new Attempt(null, r.failure(), url);
+            }
+            return new Attempt(relayed(c, url, s, r, t0), null, url);
+        }
+
+        /** Milliseconds to wait before trying the same route again, or -1 to move on. */
+        private long retryWait(FailurePolicy.Decision d, int retriesSoFar) {
+            Fallback f = config.fallback();
+            if (!d.retryable() || retriesSoFar >= f.retrySame()) {
+                return -1;
+            }
+            if (d.retryAfterMillis() > 0) {
+                // A short Retry-After is waited out; a long one means: cool down and go elsewhere now.
+                return d.retryAfterMillis() <= f.maxRetryWaitSeconds() * 1000L ? d.retryAfterMillis() : -1;
+            }
+            long cap = Math.min(2000L, (long) f.retryBackoffMs() << Math.min(retriesSoFar, 20));
+            return random.get().nextLong(cap + 1); // full jitter
+        }
+
+        private boolean pause(long millis) {
+            try {
+                Thread.sleep(millis);
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+
+        private RequestResult deadlinePassed(Outcome.HttpError lastError, Candidate lastErrorBy, int seconds) {
+            String why = "request deadline of " + seconds + "s (timeouts.request_seconds) passed";
+            if (!failures.isEmpty()) {
+                failures.append("; ");
+            }
+            failures.append(why);
+            if (lastError != null) {
+                return relayError(Protocols.of(lastErrorBy.backend(), request.dialect()), lastErrorBy, lastError,
+                        true, trace.attempts().size());
+            }
+            ErrorResponses.send(out, request.dialect(), 504, "request_timeout", "no answer within " + seconds
+                    + "s: " + failures);
+            return new RequestResult.Rejected(504, "request_timeout", why);
+        }
+
+        /** Says on the response who answered; set before the head goes out, replaced if a fallback answers. */
+        private void whoAnswers(Candidate c, int attempts) {
+            out.headers().set("X-LLM-Proxy-Backend", c.backend().name());
+            out.headers().set("X-LLM-Proxy-Model", c.model());
+            out.headers().set("X-LLM-Proxy-Attempts", Integer.toString(attempts));
+        }
+
+        private RequestResult relayed(Candidate c, String url, Outcome.Success s, Relay.Result r, long t0) {
             int status = s.response().statusCode();
-            Relay.Result r = protocol.relay(request, s.response(), out, idleTimeout);
             trace.firstByte(r.firstByteNanos());
             return switch (r.end()) {
-                case COMPLETE -> {
-                    trace.attempt(attempt(c, url, status, null, "relayed", t0));
+                case COMPLETE, FAILED_BEFORE_CONTENT -> {
+                    cooldowns.recovered(c.pair());
+                    trace.attempt(attempt(c, url, status, null, "relayed", t0, "ok"));
                     yield new RequestResult.Relayed(c, status);
                 }
                 case CLIENT_GONE -> {
-                    trace.attempt(attempt(c, url, status, r.reason(), "upstream cancelled", t0));
+                    trace.attempt(attempt(c, url, status, r.reason(), "upstream cancelled", t0, "ok"));
                     yield new RequestResult.ClientGone(c, r.reason());
                 }
                 case UPSTREAM_BROKE -> {
-                    trace.attempt(attempt(c, url, status, r.reason(), "stream broken", t0));
-                    long until = cooldowns.coolDown(c.pair(), cooldownMillis);
+                    trace.attempt(attempt(c, url, status, r.reason(), "stream broken", t0, "stream_broken"));
+                    long until = cooldowns.coolDown(c.pair(),
+                            TimeUnit.SECONDS.toMillis(config.fallback().cooldownSeconds()), "stream broke: " + r.reason());
                     String reason = r.reason() + "; cooldown until " + LocalTimes.format(until);
-                    if (!out.headSent()) {
-                        // Nothing went out yet (an answer that could not be translated): say so plainly.
-                        ErrorResponses.send(out, request.dialect(), 502, "bad_upstream_response",
-                                "upstream answer from " + c.backend().name() + " was unusable: " + r.reason());
-                        yield new RequestResult.StreamBroke(c, status, reason, true);
-                    }
                     boolean sse = Relay.isEventStream(s.response());
                     if (sse) {
                         try {
@@ -265,7 +381,9 @@ public final class ProxyHandler {
             };
         }
 
-        private RequestResult relayError(Protocol protocol, Candidate c, Outcome.HttpError e, boolean exhausted) {
+        private RequestResult relayError(Protocol protocol, Candidate c, Outcome.HttpError e, boolean exhausted,
+                                         int attempts) {
+            whoAnswers(c, attempts);
             try {
                 protocol.relayError(request, e, out);
             } catch (IOException clientGone) {
@@ -276,9 +394,23 @@ public final class ProxyHandler {
         }
 
         private RequestTrace.Attempt attempt(Candidate c, String url, int status, String error, String action,
-                                             long start) {
+                                             long start, String outcome) {
             return new RequestTrace.Attempt(c.backend().name(), c.model(), url, status, error, action, start,
-                    System.nanoTime());
+                    System.nanoTime(), c.viaAlias(), outcome);
+        }
+
+        /** The metrics word for a failed attempt's outcome. */
+        private static String label(Outcome o) {
+            return switch (o) {
+                case Outcome.HttpError e -> e.status() >= 500 ? "http_5xx" : "http_4xx";
+                case Outcome.Transport t -> switch (t.kind()) {
+                    case CONNECT -> "connect";
+                    case TIMEOUT -> "timeout";
+                    case TLS -> "tls";
+                    case RESET, PROTOCOL -> "reset";
+                };
+                case Outcome.Success s -> "ok";
+            };
         }
     }
 

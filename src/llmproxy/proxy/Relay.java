@@ -11,30 +11,60 @@ import java.util.List;
  */
 final class Relay {
     /** How a relay ended. */
-    enum End { COMPLETE, UPSTREAM_BROKE, CLIENT_GONE }
+    enum End {
+        COMPLETE, UPSTREAM_BROKE, CLIENT_GONE,
+        /** Nothing reached the client, not even the status: the attempt failed as if it never answered. */
+        FAILED_BEFORE_CONTENT
+    }
 
-    /** The end, a reason when it broke, and when the first body byte went out (0 when none did). */
-    record Result(End end, String reason, long firstByteNanos) {
+    /**
+     * The end, a reason when it broke, when the first body byte went out (0 when none did), and for
+     * {@link End#FAILED_BEFORE_CONTENT} what the attempt came to.
+     */
+    record Result(End end, String reason, long firstByteNanos, Outcome failure) {
+        Result(End end, String reason, long firstByteNanos) {
+            this(end, reason, firstByteNanos, null);
+        }
     }
 
     private Relay() {
         throw new AssertionError();
     }
 
+    /**
+     * Relays the answer; nothing is sent before it carries content (see {@link StreamGate}), so an attempt that
+     * fails before then ends {@link End#FAILED_BEFORE_CONTENT} and may still fall back.
+     */
     static Result relay(ClientResponse client, HttpResponse<UpstreamBody> response, boolean requestedStream,
-                        long idleNanos) {
+                        long idleNanos, long firstTokenNanos) {
         UpstreamBody body = response.body();
         int status = response.statusCode();
         boolean eventStream = isEventStream(response);
-        HeaderFilter.copyResponseHeaders(response.headers(), client.headers());
         long length = responseLength(client.requestMethod(), response, status, eventStream || requestedStream);
+        StreamGate.Opening opening = new StreamGate.Opening(new byte[0], false);
+        if (length != -1) {
+            try {
+                opening = StreamGate.open(body, eventStream, idleNanos, firstTokenNanos);
+            } catch (StreamGate.Closed e) {
+                return new Result(End.FAILED_BEFORE_CONTENT, null, 0, e.outcome);
+            }
+        }
+        HeaderFilter.copyResponseHeaders(response.headers(), client.headers());
+        long firstByte = 0;
         try {
             client.sendHead(status, length);
+            if (opening.held().length > 0) {
+                client.write(opening.held());
+                client.flush();
+                firstByte = System.nanoTime();
+            }
         } catch (IOException e) {
             body.close();
-            return clientGone(client, e, 0);
+            return clientGone(client, e, firstByte);
         }
-        long firstByte = 0;
+        if (opening.ended()) {
+            return new Result(End.COMPLETE, null, firstByte);
+        }
         while (true) {
             List<ByteBuffer> batch;
             try {

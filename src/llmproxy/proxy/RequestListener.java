@@ -8,4 +8,11 @@ import llmproxy.logging.RequestTrace;
  */
 public interface RequestListener {
     void finished(RequestResult result, RequestTrace trace);
+
+    /** A streamed answer started reaching the client; {@link #streamClosed()} follows once it ends. */
+    default void streamOpened() {
+    }
+
+    default void streamClosed() {
+    }
 }

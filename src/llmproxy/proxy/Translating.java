@@ -18,6 +18,7 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -102,33 +103,42 @@ final class Translating implements Protocol {
                 || n.startsWith("anthropic-") || n.startsWith("openai-");
     }
 
+    /**
+     * Like the passthrough, nothing is committed before the answer carries content ({@link StreamGate}), so an
+     * answer that fails early - or cannot be translated at all - is a failed attempt that may still fall back.
+     */
     @Override
     public Relay.Result relay(ProxyRequest r, HttpResponse<UpstreamBody> response, ClientResponse client,
-                              long idleNanos) {
+                              long idleNanos, long firstTokenNanos) {
         UpstreamBody body = response.body();
+        boolean eventStream = Relay.isEventStream(response);
+        StreamGate.Opening opening;
+        try {
+            opening = StreamGate.open(body, eventStream, idleNanos, firstTokenNanos);
+        } catch (StreamGate.Closed e) {
+            return new Relay.Result(Relay.End.FAILED_BEFORE_CONTENT, null, 0, e.outcome);
+        }
         HeaderFilter.copyErrorHeaders(response.headers(), client.headers());
         client.headers().remove("Content-Encoding");
-        if (r.wantsStream() && Relay.isEventStream(response)) {
-            return relayStream(r, body, client, idleNanos);
+        if (r.wantsStream() && eventStream) {
+            return relayStream(r, opening, body, client, idleNanos);
         }
-        byte[] answer;
-        try {
-            answer = body.readAtMost(MAX_ANSWER_BYTES + 1, idleNanos);
-        } catch (IOException e) {
-            body.close();
-            return new Relay.Result(Relay.End.UPSTREAM_BROKE, UpstreamClient.classify(e).reason(), 0);
-        }
-        body.close();
         byte[] translated;
         try {
+            byte[] answer = opening.held();
+            if (!opening.ended()) {
+                byte[] rest = body.readAtMost(MAX_ANSWER_BYTES + 1 - answer.length, idleNanos);
+                answer = concat(answer, rest);
+            }
+            body.close();
             if (answer.length > MAX_ANSWER_BYTES) {
                 throw new IOException("upstream answer larger than " + (MAX_ANSWER_BYTES >> 20) + " MiB");
             }
             translated = translation.response(answer);
         } catch (TranslationException | IOException e) {
-            // Nothing reached the client yet: the request path answers 502 and cools the backend down.
-            return new Relay.Result(Relay.End.UPSTREAM_BROKE, "answer could not be translated: "
-                    + Text.safe(e.getMessage()), 0);
+            body.close();
+            return new Relay.Result(Relay.End.FAILED_BEFORE_CONTENT, null, 0,
+                    new Outcome.Transport(Outcome.Kind.PROTOCOL, "answer could not be translated: " + e.getMessage()));
         }
         client.headers().set("Content-Type", "application/json");
         try {
@@ -139,9 +149,27 @@ final class Translating implements Protocol {
         return new Relay.Result(Relay.End.COMPLETE, null, System.nanoTime());
     }
 
-    private Relay.Result relayStream(ProxyRequest r, UpstreamBody body, ClientResponse client, long idleNanos) {
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private Relay.Result relayStream(ProxyRequest r, StreamGate.Opening opening, UpstreamBody body,
+                                     ClientResponse client, long idleNanos) {
         StreamTranslator st = translation.stream(new TranslatedRequest(new byte[0], true,
                 translation.clientWantsUsage(r.body())));
+        SseReader reader = new SseReader(MAX_EVENT_BYTES);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+        try {
+            for (SseEvent e : reader.feed(opening.held())) {
+                st.onEvent(e, out::writeBytes);
+            }
+        } catch (TranslationException | SseException e) {
+            body.close();
+            return new Relay.Result(Relay.End.FAILED_BEFORE_CONTENT, null, 0,
+                    new Outcome.Transport(Outcome.Kind.PROTOCOL, "stream could not be translated: " + e.getMessage()));
+        }
         client.headers().set("Content-Type", "text/event-stream");
         client.headers().set("Cache-Control", "no-cache");
         try {
@@ -150,24 +178,24 @@ final class Translating implements Protocol {
             body.close();
             return gone(client, e, 0);
         }
-        SseReader reader = new SseReader(MAX_EVENT_BYTES);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
         long firstByte = 0;
+        boolean ended = opening.ended();
         while (true) {
-            List<ByteBuffer> batch;
-            try {
-                batch = body.next(idleNanos);
-            } catch (IOException e) {
-                body.close();
-                return new Relay.Result(Relay.End.UPSTREAM_BROKE, UpstreamClient.classify(e).reason(), firstByte);
-            }
+            List<ByteBuffer> batch = null;
             String broke = null;
-            if (batch == null) {
-                if (!st.onEnd(out::writeBytes)) {
-                    out.reset(); // the request path writes the in-band error itself
-                    broke = "upstream stream ended before the answer was complete";
+            if (!ended) {
+                try {
+                    batch = body.next(idleNanos);
+                } catch (IOException e) {
+                    body.close();
+                    broke = UpstreamClient.classify(e).reason();
                 }
-            } else {
+            }
+            if (broke == null && batch == null) {
+                if (!st.onEnd(out::writeBytes)) {
+                    broke = "upstream stream ended before the answer was complete"; // the request path says so in-band
+                }
+            } else if (batch != null) {
                 try {
                     for (ByteBuffer b : batch) {
                         byte[] bytes = new byte[b.remaining()];

@@ -7,7 +7,7 @@ import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 /**
- * Orders one request's candidates: tiers in order, shuffled within a tier, then the ones cooling
+ * Orders one request's candidates: tiers in order, shuffled within a tier (weighted by the routes' weights), then the ones cooling
  * down (soonest expiry first) after every healthy one, so a request is never refused without a real
  * attempt. Capped at {@code maxAttempts} (0 = no cap).
  */
@@ -58,12 +58,41 @@ public final class CandidateOrder {
         return healthy;
     }
 
-    /** Fisher-Yates over list[from, to). */
+    /**
+     * Weighted random order over list[from, to): each place goes to one of the remaining candidates with
+     * probability weight / remaining weight. With equal weights that is a plain Fisher-Yates shuffle.
+     */
     private static void shuffle(List<Candidate> list, int from, int to, RandomGenerator rnd) {
+        boolean weighted = false;
+        for (int i = from + 1; i < to; i++) {
+            weighted |= list.get(i).weight() != list.get(from).weight();
+        }
+        if (weighted) {
+            weightedShuffle(list, from, to, rnd);
+            return;
+        }
         for (int i = to - 1; i > from; i--) {
             int j = from + rnd.nextInt(i - from + 1);
             Candidate t = list.get(i);
             list.set(i, list.get(j));
+            list.set(j, t);
+        }
+    }
+
+    private static void weightedShuffle(List<Candidate> list, int from, int to, RandomGenerator rnd) {
+        for (int p = from; p < to - 1; p++) {
+            long total = 0;
+            for (int i = p; i < to; i++) {
+                total += list.get(i).weight();
+            }
+            long r = rnd.nextLong(total);
+            int j = p;
+            while (r >= list.get(j).weight()) {
+                r -= list.get(j).weight();
+                j++;
+            }
+            Candidate t = list.get(p);
+            list.set(p, list.get(j));
             list.set(j, t);
         }
     }

@@ -80,7 +80,7 @@ public final class Routes {
                 if (b == null || !b.enabled()) {
                     continue;
                 }
-                Candidate c = new Candidate(b, r.model(), r.priority(), alias);
+                Candidate c = new Candidate(b, r.model(), r.priority(), alias, r.weight());
                 if (!seen.add(c.pair())) {
                     continue;
                 }

@@ -2,6 +2,7 @@ package llmproxy.server;
 
 import llmproxy.config.Backend;
 import llmproxy.config.Config;
+import llmproxy.config.ServerSettings;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,11 +10,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.StringJoiner;
+import java.util.function.Function;
 
 /**
  * What a reload changed, in a word per kind, for the {@code config reloaded} line:
  * {@code backends added: x; aliases removed: y; settings changed: logging}. Names only, never values,
- * so nothing secret is printed.
+ * so nothing secret is printed. Also which changes need a restart to take effect.
  */
 final class ConfigChanges {
     private ConfigChanges() {
@@ -42,6 +44,40 @@ final class ConfigChanges {
             out.add("settings changed: " + String.join(", ", settings));
         }
         return out.length() == 0 ? "no effective changes" : out.toString();
+    }
+
+    /**
+     * Whether {@code next} moves {@code listen} away from where the server is bound: changed in this reload and
+     * not back to the address it started on (or to the port it actually got, when it started on port 0).
+     */
+    static boolean listenNeedsRestart(Config started, int boundPort, Config old, Config next) {
+        ServerSettings n = next.server();
+        ServerSettings o = old.server();
+        ServerSettings s = started.server();
+        boolean changed = !n.host().equals(o.host()) || n.port() != o.port();
+        boolean served = n.host().equals(s.host()) && (n.port() == s.port() || n.port() == boundPort);
+        return changed && !served;
+    }
+
+    /**
+     * The settings, besides listen, that are read only at start-up and that this reload changed to a value other
+     * than the one in effect. Everything else (max_concurrent, max_body_mb, shutdown_grace_seconds, ...) applies live.
+     */
+    static List<String> needingRestart(Config started, Config old, Config next) {
+        List<String> names = new ArrayList<>();
+        restart(names, "server.read_timeout_seconds", started, old, next, c -> c.server().readTimeoutSeconds());
+        restart(names, "server.idle_timeout_seconds", started, old, next, c -> c.server().idleTimeoutSeconds());
+        restart(names, "server.max_connections", started, old, next, c -> c.server().maxConnections());
+        restart(names, "timeouts.connect_seconds", started, old, next, c -> c.timeouts().connectSeconds());
+        return names;
+    }
+
+    private static void restart(List<String> names, String name, Config started, Config old, Config next,
+                                Function<Config, Object> value) {
+        Object v = value.apply(next);
+        if (!v.equals(value.apply(old)) && !v.equals(value.apply(started))) {
+            names.add(name);
+        }
     }
 
     private static Map<String, Backend> byName(List<Backend> backends) {

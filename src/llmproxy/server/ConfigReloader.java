@@ -20,6 +20,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -30,8 +31,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>One daemon thread watches the file's folder (in-place writes, rename-over saves, a Kubernetes
  * {@code ..data} symlink swap), debounces bursts of events into one check, and also polls the file's real path,
  * modification time and size every poll interval for filesystems that deliver no events. A check reloads only when
- * the bytes' SHA-256 differs from the last content tried, so an invalid file logs its ERROR once per change and the
- * old config keeps serving; a deleted file logs one WARN and keeps the old config. All state below the
+ * the bytes' SHA-256 differs from the last content tried and is the same again after the debounce delay (so a file
+ * being written is applied only once complete), so an invalid file logs its ERROR once per change and the old
+ * config keeps serving; a deleted file logs one WARN and keeps the old config. A reload that would turn
+ * authentication off is refused with one ERROR. All state below the
  * constructor's fields is confined to the watch thread.
  */
 public final class ConfigReloader implements AutoCloseable {
@@ -65,6 +68,7 @@ public final class ConfigReloader implements AutoCloseable {
     private final Thread thread;
     private final AtomicInteger checks = new AtomicInteger();
     private final AtomicInteger reloads = new AtomicInteger();
+    private final AtomicInteger polls = new AtomicInteger();
     private volatile boolean closed;
 
     private Fingerprint seen;
@@ -97,6 +101,7 @@ public final class ConfigReloader implements AutoCloseable {
     static ConfigReloader start(Path file, ConfigLoader loader, Gateway gateway, Log log, Duration poll,
                                 Duration debounce, boolean watchFolder) {
         ConfigReloader r = new ConfigReloader(file, loader, gateway, log, poll, debounce, watchFolder);
+        gateway.watching(r.file.toString(), r.lastTried == null ? null : HexFormat.of().formatHex(r.lastTried));
         r.thread.start();
         return r;
     }
@@ -104,6 +109,11 @@ public final class ConfigReloader implements AutoCloseable {
     /** How many times the file's content was examined; lets tests know a change was noticed. */
     int checks() {
         return checks.get();
+    }
+
+    /** How many poll intervals have passed; lets tests wait for polls that should do nothing. */
+    int polls() {
+        return polls.get();
     }
 
     /** How many reloads were applied. */
@@ -164,6 +174,7 @@ public final class ConfigReloader implements AutoCloseable {
                     if (!Fingerprint.of(file).equals(seen)) {
                         check();
                     }
+                    polls.incrementAndGet();
                 }
             } catch (ClosedWatchServiceException | InterruptedException e) {
                 if (!closed) {
@@ -232,30 +243,29 @@ public final class ConfigReloader implements AutoCloseable {
         }
     }
 
-    /** Reads the file once; reloads when its content differs from the content tried last. */
-    private void check() {
-        checks.incrementAndGet();
+    /**
+     * Reloads when the file's content differs from the content tried last and has stayed the same for the
+     * debounce delay: read, wait, read again, equal hashes. A file caught mid-write is never applied.
+     */
+    private void check() throws InterruptedException {
         seen = Fingerprint.of(file);
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            if (!missing) {
-                missing = true;
-                lastTried = null;
-                log.warn("config: " + file + ": config file deleted; keeping the current config");
-            }
-            return;
-        } catch (IOException e) {
-            String reason = e.toString();
-            if (!reason.equals(unreadable)) {
-                unreadable = reason;
-                log.error("config: cannot read " + file + " (" + reason + "); keeping the current config");
-            }
+        byte[] bytes = read();
+        checks.incrementAndGet();
+        if (bytes == null || Arrays.equals(sha256(bytes), lastTried)) {
             return;
         }
-        missing = false;
-        unreadable = null;
+        while (true) {
+            TimeUnit.MILLISECONDS.sleep(debounceMillis);
+            seen = Fingerprint.of(file);
+            byte[] again = read();
+            if (again == null) {
+                return;
+            }
+            if (Arrays.equals(sha256(again), sha256(bytes))) {
+                break;
+            }
+            bytes = again;
+        }
         byte[] hash = sha256(bytes);
         if (Arrays.equals(hash, lastTried)) {
             return;
@@ -264,21 +274,60 @@ public final class ConfigReloader implements AutoCloseable {
         reload(bytes);
     }
 
+    /** The file's bytes, or null when it is missing or unreadable (each logged once until it changes). */
+    private byte[] read() {
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            missing = false;
+            unreadable = null;
+            return bytes;
+        } catch (NoSuchFileException e) {
+            if (!missing) {
+                missing = true;
+                lastTried = null;
+                log.warn("config: " + file + ": config file deleted; keeping the current config");
+            }
+        } catch (IOException e) {
+            String reason = e.toString();
+            if (!reason.equals(unreadable)) {
+                unreadable = reason;
+                log.error("config: cannot read " + file + " (" + reason + "); keeping the current config");
+            }
+        }
+        return null;
+    }
+
     private void reload(byte[] bytes) {
         Config next;
         try {
             next = loader.parse(bytes, file);
         } catch (ConfigException e) {
             log.error("config reload failed; keeping the current config: " + e.getMessage());
+            gateway.reloadFailed(e);
             return;
         }
         Config old = gateway.snapshot().config();
+        if (authenticates(old) && !authenticates(next)) {
+            log.error("config reload refused: " + file + " has no usable proxy_api_key or client key, so authentication would"
+                    + " turn off; keeping the current config (to run without authentication on purpose, restart"
+                    + " the proxy with that config)");
+            return;
+        }
         gateway.apply(next);
+        gateway.reloaded(HexFormat.of().formatHex(sha256(bytes)));
         reloads.incrementAndGet();
         for (Problem w : next.warnings()) {
             log.warn("config: " + file + ": " + w);
         }
         log.info("config reloaded: " + ConfigChanges.summary(old, next));
+    }
+
+    /**
+     * Whether clients must present a key. A reload never turns this off: a file truncated or emptied by
+     * mistake must not open the proxy to anyone. (Should per-client keys be added, a non-empty list counts.)
+     */
+    static boolean authenticates(Config config) {
+        return config.proxyApiKey().isSet() || !config.clientKeys().isEmpty();
     }
 
     private static byte[] hashOrNull(Path file) {

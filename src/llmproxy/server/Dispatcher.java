@@ -3,7 +3,9 @@ package llmproxy.server;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import llmproxy.config.Secret;
+import llmproxy.access.Access;
+import llmproxy.access.Caller;
+import llmproxy.access.Decision;
 import llmproxy.logging.Log;
 import llmproxy.proxy.AbortConnection;
 import llmproxy.proxy.ErrorResponses;
@@ -29,14 +31,18 @@ final class Dispatcher implements HttpHandler {
     private final ProxyHandler proxy;
     private final RequestIds ids;
     private final Log log;
+    private final Operations ops;
+    private final AdminEndpoints admin;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean draining;
 
-    Dispatcher(Supplier<Snapshot> snapshots, ProxyHandler proxy, RequestIds ids, Log log) {
+    Dispatcher(Supplier<Snapshot> snapshots, ProxyHandler proxy, RequestIds ids, Log log, Operations ops) {
         this.snapshots = snapshots;
         this.proxy = proxy;
         this.ids = ids;
         this.log = log;
+        this.ops = ops;
+        this.admin = new AdminEndpoints(ops, inFlight::get, log);
     }
 
     /** From now on /health answers 503, so load balancers stop sending traffic. */
@@ -88,15 +94,30 @@ final class Dispatcher implements HttpHandler {
             return;
         }
         Snapshot snapshot = snapshots.get();
-        Secret key = snapshot.config().proxyApiKey();
-        if (key.isSet() && !isAuthorized(exchange.getRequestHeaders(), key)) {
-            log.warn("[" + rid + "] authentication failed: client=" + clientIp(exchange) + " path=" + path);
+        Access access = ops.access(snapshot.config());
+        Caller caller = callerOf(access, exchange.getRequestHeaders());
+        if (caller instanceof Caller.Unknown) {
+            log.warn("[" + rid + "] authentication failed: client=" + clientIp(exchange) + " path=" + safe(path));
             ErrorResponses.send(exchange, 401, "invalid_api_key", "missing or invalid API key");
+            return;
+        }
+        if (AdminEndpoints.isAdminPath(path)) {
+            if (access.mayAdminister(caller)) {
+                admin.handle(exchange, rid, snapshot, caller);
+            } else {
+                log.warn("[" + rid + "] admin request refused: key=" + caller.name() + " path=" + path);
+                ErrorResponses.send(exchange, 403, "permission_denied", "this key may not use " + path);
+            }
+            return;
+        }
+        if (!access.mayProxy(caller)) {
+            ErrorResponses.send(exchange, 403, "permission_denied",
+                    "the admin key is for /metrics and /status only; use a client key for model requests");
             return;
         }
         if (PathRules.isModelList(path)) {
             if (isGet(method)) {
-                sendJson(exchange, 200, ModelsResponse.list(snapshot));
+                sendJson(exchange, 200, ModelsResponse.list(snapshot, alias -> access.mayUse(caller, alias)));
             } else {
                 methodNotAllowed(exchange, "GET, HEAD");
             }
@@ -104,7 +125,7 @@ final class Dispatcher implements HttpHandler {
         }
         String modelId = PathRules.modelId(path);
         if (modelId != null && isGet(method)) {
-            byte[] model = ModelsResponse.one(snapshot, modelId);
+            byte[] model = access.mayUse(caller, modelId) ? ModelsResponse.one(snapshot, modelId) : null;
             if (model == null) {
                 ErrorResponses.send(exchange, 404, "model_not_found", "model \"" + modelId + "\" does not exist");
             } else {
@@ -120,8 +141,16 @@ final class Dispatcher implements HttpHandler {
             methodNotAllowed(exchange, "POST");
             return;
         }
+        if (caller instanceof Caller.Client client
+                && ops.limiter.acquire(client.key()) instanceof Decision.Limited limited) {
+            exchange.getResponseHeaders().set("Retry-After", Long.toString(limited.retryAfterSeconds()));
+            ErrorResponses.send(exchange, 429, "rate_limit_exceeded", limited.message());
+            log.info("[" + rid + "] rate limited: key=" + caller.name());
+            return;
+        }
         int limit = snapshot.config().server().maxConcurrent();
         int now = inFlight.incrementAndGet();
+        ops.metrics.requestStarted();
         try {
             if (limit > 0 && now > limit) {
                 exchange.getResponseHeaders().set("Retry-After", "1");
@@ -130,21 +159,26 @@ final class Dispatcher implements HttpHandler {
                 log.warn("[" + rid + "] rejected: " + limit + " concurrent requests in flight");
                 return;
             }
-            proxy.handle(exchange, rid, clientIp(exchange), snapshot);
+            proxy.handle(exchange, rid, clientIp(exchange), snapshot, access, caller);
         } finally {
             inFlight.decrementAndGet();
+            ops.metrics.requestEnded();
         }
     }
 
-    /** {@code Authorization: Bearer KEY} (scheme in any case) or {@code x-api-key: KEY}, compared in constant time. */
-    static boolean isAuthorized(Headers headers, Secret key) {
+    /**
+     * The caller of {@code Authorization: Bearer KEY} (scheme in any case) or, when that names nobody, of
+     * {@code x-api-key: KEY}. Every comparison is constant-time ({@link Access#identify}).
+     */
+    static Caller callerOf(Access access, Headers headers) {
         String auth = headers.getFirst("Authorization");
-        if (auth != null && auth.length() > 7 && auth.regionMatches(true, 0, "Bearer ", 0, 7)
-                && key.matches(auth.substring(7).trim())) {
-            return true;
-        }
+        Caller byBearer = auth != null && auth.length() > 7 && auth.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? access.identify(auth.substring(7).trim()) : access.identify(null);
         String xApiKey = headers.getFirst("x-api-key");
-        return xApiKey != null && key.matches(xApiKey.trim());
+        if (xApiKey == null || byBearer instanceof Caller.Client || byBearer instanceof Caller.Admin) {
+            return byBearer;
+        }
+        return access.identify(xApiKey.trim());
     }
 
     private static boolean isGet(String method) {

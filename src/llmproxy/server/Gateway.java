@@ -1,7 +1,11 @@
 package llmproxy.server;
 
 import llmproxy.config.Backend;
+import llmproxy.access.RateLimiter;
 import llmproxy.config.Config;
+import llmproxy.config.ConfigException;
+import llmproxy.metrics.ProxyMetrics;
+import llmproxy.routing.Candidate;
 import llmproxy.config.Secret;
 import llmproxy.logging.Log;
 import llmproxy.proxy.ProxyHandler;
@@ -31,17 +35,22 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class Gateway implements AutoCloseable {
     private final AtomicReference<Snapshot> current;
+    /** The config the server was started with: what listen and the start-up-only settings are in effect. */
+    private final Config started;
     private final CooldownRegistry cooldowns;
     private final Clock clock;
     private final Log log;
     private final ProxyServer server;
     private final CompletableFuture<HttpClient> http;
     private final WriteWatchdog watchdog;
+    private final Operations ops;
 
     private Gateway(AtomicReference<Snapshot> current, CooldownRegistry cooldowns, Clock clock, Log log,
-                    ProxyServer server, CompletableFuture<HttpClient> http, WriteWatchdog watchdog) {
+                    ProxyServer server, CompletableFuture<HttpClient> http, WriteWatchdog watchdog, Operations ops) {
         this.watchdog = watchdog;
+        this.ops = ops;
         this.current = current;
+        this.started = current.get().config();
         this.cooldowns = cooldowns;
         this.clock = clock;
         this.log = log;
@@ -55,13 +64,23 @@ public final class Gateway implements AutoCloseable {
      * need no client, should answer as soon as the socket is bound. Proxied requests wait for it.
      */
     public static Gateway start(Config config, Log log, Clock clock) throws IOException {
+        return start(config, log, clock, "dev");
+    }
+
+    /** As {@link #start(Config, Log, Clock)}, reporting {@code version} in /status and build_info. */
+    public static Gateway start(Config config, Log log, Clock clock, String version) throws IOException {
         AtomicReference<Snapshot> current = new AtomicReference<>(Snapshot.of(config, clock.millis() / 1000));
         CooldownRegistry cooldowns = new CooldownRegistry(clock);
+        ProxyMetrics metrics = new ProxyMetrics(version, log::droppedLines,
+                (b, m) -> cooldowns.until(new Candidate.Pair(b, m)) > 0, clock::millis);
+        Operations ops = new Operations(version, clock, metrics, new RateLimiter(System::nanoTime), cooldowns);
+        ops.configured(current.get());
         CompletableFuture<HttpClient> http = new CompletableFuture<>();
         WriteWatchdog watchdog = new WriteWatchdog();
         ProxyHandler proxy = new ProxyHandler(new UpstreamClient(http), cooldowns,
-                new CandidateOrder(ThreadLocalRandom::current), log, watchdog, List.of());
-        ProxyServer server = ProxyServer.start(config.server(), current::get, proxy, log);
+                new CandidateOrder(ThreadLocalRandom::current), log, watchdog, List.of(new MetricsListener(metrics)),
+                ThreadLocalRandom::current);
+        ProxyServer server = ProxyServer.start(config.server(), current::get, proxy, log, ops);
         int connectSeconds = config.timeouts().connectSeconds();
         Thread.ofPlatform().name("http-client-init").start(() -> {
             try {
@@ -72,7 +91,7 @@ public final class Gateway implements AutoCloseable {
             }
             warmUp(http.join(), server.address().getPort());
         });
-        return new Gateway(current, cooldowns, clock, log, server, http, watchdog);
+        return new Gateway(current, cooldowns, clock, log, server, http, watchdog, ops);
     }
 
     private static HttpClient newHttpClient(int connectSeconds) {
@@ -114,13 +133,17 @@ public final class Gateway implements AutoCloseable {
                 secrets.add(b.apiKey());
             }
         }
+        config.clientKeys().forEach(k -> secrets.add(k.key()));
+        if (config.adminApiKey().isSet()) {
+            secrets.add(config.adminApiKey());
+        }
         return secrets;
     }
 
     /**
      * Swaps in a new, already validated config: requests that started keep their snapshot; cooldowns of
-     * pairs that still exist survive. Settings bound at start (listen, server limits, connect timeout)
-     * need a restart, which is logged.
+     * pairs that still exist survive. A change of a setting bound at start (listen, the server's socket
+     * timeouts, the connect timeout) is logged as needing a restart, only when it differs from what is in effect.
      */
     public void apply(Config next) {
         Snapshot old = current.get();
@@ -128,21 +151,36 @@ public final class Gateway implements AutoCloseable {
         log.apply(next.logging(), secrets(next));
         current.set(snap);
         cooldowns.retainOnly(snap.routes().pairs());
+        ops.configured(snap);
         Config prev = old.config();
-        if (!prev.listen().equals(next.listen())) {
+        if (ConfigChanges.listenNeedsRestart(started, address().getPort(), prev, next)) {
             log.warn("config: listen changed from \"" + prev.listen() + "\" to \"" + next.listen()
-                    + "\"; a restart is needed, still serving on " + address());
+                    + "\"; a restart is needed, still serving on " + HostPort.format(address()));
         }
-        if (!prev.server().equals(next.server())) {
-            log.warn("config: server settings changed; max_concurrent and max_body_mb apply now, the others need a restart");
-        }
-        if (prev.timeouts().connectSeconds() != next.timeouts().connectSeconds()) {
-            log.warn("config: timeouts.connect_seconds changed; it applies after a restart");
+        List<String> restart = ConfigChanges.needingRestart(started, prev, next);
+        if (!restart.isEmpty()) {
+            log.warn("config: " + String.join(", ", restart) + " changed; "
+                    + (restart.size() == 1 ? "it applies" : "they apply") + " after a restart");
         }
     }
 
     public Snapshot snapshot() {
         return current.get();
+    }
+
+    /** The config file being watched, and the SHA-256 (hex) of the content being served. */
+    void watching(String path, String sha256) {
+        ops.watching(path, sha256);
+    }
+
+    /** A reload of content with this SHA-256 (hex) was applied. */
+    void reloaded(String sha256) {
+        ops.reloaded(sha256);
+    }
+
+    /** A reload failed; the current config stays. */
+    void reloadFailed(ConfigException e) {
+        ops.reloadFailed(e);
     }
 
     public CooldownRegistry cooldowns() {
@@ -153,9 +191,9 @@ public final class Gateway implements AutoCloseable {
         return server.address();
     }
 
-    /** Graceful: drain in-flight requests for up to the configured grace period. */
-    public void shutdown() {
-        server.shutdown(current.get().config().server().shutdownGraceSeconds());
+    /** Graceful: drain in-flight requests for up to the configured grace period; true when all finished. */
+    public boolean shutdown() {
+        return server.shutdown(current.get().config().server().shutdownGraceSeconds());
     }
 
     @Override

@@ -4,6 +4,7 @@ import llmproxy.json.JsonStrings;
 import llmproxy.routing.Snapshot;
 
 import java.nio.charset.StandardCharsets;
+import java.util.function.Predicate;
 
 /** The OpenAI-style model list and model objects, built from the enabled aliases of a snapshot. */
 final class ModelsResponse {
@@ -11,11 +12,15 @@ final class ModelsResponse {
         throw new AssertionError();
     }
 
-    static byte[] list(Snapshot snapshot) {
+    /** The enabled aliases the caller may use ({@code visible}), in config order. */
+    static byte[] list(Snapshot snapshot, Predicate<String> visible) {
         StringBuilder sb = new StringBuilder(64 + 96 * snapshot.routes().enabledAliases().size());
         sb.append("{\"object\":\"list\",\"data\":[");
         boolean first = true;
         for (String alias : snapshot.routes().enabledAliases()) {
+            if (!visible.test(alias)) {
+                continue;
+            }
             if (!first) {
                 sb.append(',');
             }

@@ -8,9 +8,9 @@ import llmproxy.routing.Snapshot;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
@@ -47,16 +47,21 @@ public final class ProxyServer {
         System.setProperty("sun.net.httpserver.maxReqHeaderSize", Integer.toString(64 * 1024));
         // A refused oversized body is drained at most this far before the connection is dropped.
         System.setProperty("sun.net.httpserver.drainAmount", Integer.toString(64 * 1024));
+        // Beyond this many open connections the JDK accepts and at once closes new ones. Without a cap, running
+        // out of descriptors makes its accept loop spin at full CPU and /health stop answering. (The JDK reads
+        // jdk.httpserver.maxConnections; there is no sun.net.httpserver spelling of this one.)
+        System.setProperty("jdk.httpserver.maxConnections", Integer.toString(s.maxConnections()));
     }
 
     /** Binds and starts serving; the snapshot supplier is read once per request. */
-    public static ProxyServer start(ServerSettings settings, Supplier<Snapshot> snapshots, ProxyHandler proxy, Log log)
-            throws IOException {
+    static ProxyServer start(ServerSettings settings, Supplier<Snapshot> snapshots, ProxyHandler proxy, Log log,
+                             Operations ops) throws IOException {
         InetSocketAddress address = settings.host().isEmpty()
                 ? new InetSocketAddress(settings.port())
                 : new InetSocketAddress(settings.host(), settings.port());
+        DescriptorLimit.warnIfBelow(settings.maxConnections(), DescriptorLimit.LINUX, log);
         HttpServer server = HttpServer.create(address, 1024);
-        Dispatcher dispatcher = new Dispatcher(snapshots, proxy, new RequestIds(ThreadLocalRandom.current().nextLong()), log);
+        Dispatcher dispatcher = new Dispatcher(snapshots, proxy, new RequestIds(new SecureRandom()), log, ops);
         server.createContext("/", dispatcher);
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(executor);
@@ -70,9 +75,9 @@ public final class ProxyServer {
 
     /**
      * Graceful stop: /health turns 503, the listener closes, in-flight requests and streams get up to
-     * {@code graceSeconds} to finish, then every connection is closed.
+     * {@code graceSeconds} to finish, then every connection is closed. True when every request finished.
      */
-    public void shutdown(int graceSeconds) {
+    public boolean shutdown(int graceSeconds) {
         dispatcher.startDraining();
         int inFlight = dispatcher.inFlight();
         log.info("shutting down: draining " + inFlight + " in-flight request(s), grace " + graceSeconds + "s");
@@ -92,6 +97,7 @@ public final class ProxyServer {
             log.info("shutdown: all requests finished");
         }
         executor.shutdownNow();
+        return left == 0;
     }
 
     /** Immediate stop, for tests. */

@@ -138,8 +138,8 @@ class ConfigLoaderTest {
     // --- defaults ---------------------------------------------------------------------------
 
     @Test
-    void emptyFile_getsEveryDefault() throws ConfigException {
-        Config c = load("# nothing yet\n");
+    void nearlyEmptyFile_getsEveryDefault() throws ConfigException {
+        Config c = load("# nothing yet\nmodels:\n");
         assertEquals(":8080", c.listen());
         assertEquals(ServerSettings.defaults(), c.server());
         assertEquals(List.of(), c.backends());
@@ -149,8 +149,15 @@ class ConfigLoaderTest {
         assertEquals(Timeouts.defaults(), c.timeouts());
         assertEquals(List.of(
                 "proxy_api_key: not set; authentication is off, so anyone who can reach the proxy can use it",
-                "models: no model aliases defined; every request will be rejected"),
+                "models (line 2): no model aliases defined; every request will be rejected"),
                 c.warnings().stream().map(Problem::toString).toList());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "\n\n", "   \n\t\n", "# only a comment\n  # and another\n", "\uFEFF", "---\n"})
+    void emptyFile_isAnError_becauseItsDefaultsWouldTurnAuthenticationOff(String text) {
+        ConfigException e = assertThrows(ConfigException.class, () -> load(text));
+        assertEquals("config.yaml: the config file is empty (nothing but whitespace or comments)", e.getMessage());
     }
 
     @Test
@@ -193,12 +200,13 @@ class ConfigLoaderTest {
                   read_timeout_seconds: 10
                   idle_timeout_seconds: 20
                   shutdown_grace_seconds: 0
+                  max_connections: 500
                 logging:
                   max_files: 3
                   max_body_log_bytes: 0
                 """);
-        assertEquals(new Timeouts(5, 60, 90), c.timeouts());
-        assertEquals(new ServerSettings("", 8080, 8, 100, 10, 20, 0, 60), c.server());
+        assertEquals(new Timeouts(5, 60, 90, 0, 0), c.timeouts());
+        assertEquals(new ServerSettings("", 8080, 8, 100, 10, 20, 0, 500, 60), c.server());
         assertEquals(3, c.logging().maxFiles());
         assertEquals(0, c.logging().maxBodyLogBytes());
     }
@@ -492,6 +500,64 @@ class ConfigLoaderTest {
         assertEquals(List.of("backends[0].api_key (line 3): environment variable OPENAI_API_KEY is not set"
                         + " (use ${OPENAI_API_KEY:-default} to give a default)"),
                 errors(BASE.replace("- name: openai", "- api_key: ${OPENAI_API_KEY}\n    name: openai")));
+    }
+
+    @Test
+    void setButEmptyEnvVariable_inAnyKey_isAnErrorNamingFieldLineAndVariable() {
+        env.put("PKEY", "");
+        env.put("OPENAI_KEY", "");
+        assertEquals(List.of(
+                "proxy_api_key (line 1): environment variable PKEY is set but empty (an empty key would turn"
+                        + " authentication off; unset it or give the key a value)",
+                "backends[0].api_key (line 3): environment variable OPENAI_KEY is set but empty (an empty key would"
+                        + " turn authentication off; unset it or give the key a value)"),
+                errors(BASE.replace("proxy_api_key: k", "proxy_api_key: ${PKEY}")
+                        .replace("- name: openai", "- api_key: \"sk-${OPENAI_KEY}\"\n    name: openai")));
+    }
+
+    @Test
+    void emptyEnvVariableWithADefault_inAKey_takesTheDefault() throws ConfigException {
+        env.put("PKEY", "");
+        Config c = load(BASE.replace("proxy_api_key: k", "proxy_api_key: ${PKEY:-sk-default-key}"));
+        assertTrue(c.proxyApiKey().matches("sk-default-key"));
+        assertEquals(List.of(), c.warnings());
+    }
+
+    @Test
+    void keyWithSurroundingWhitespace_isTrimmedWithAWarning() throws ConfigException {
+        env.put("FROM_FILE", "sk-backend-key\n");
+        Config c = load(BASE.replace("proxy_api_key: k", "proxy_api_key: \" sk-proxy-key\\t\"")
+                .replace("- name: openai", "- api_key: ${FROM_FILE}\n    name: openai"));
+        assertTrue(c.proxyApiKey().matches("sk-proxy-key"));
+        assertTrue(c.backend("openai").apiKey().matches("sk-backend-key"));
+        assertEquals(List.of("proxy_api_key (line 1): leading or trailing whitespace removed from the key",
+                        "backends[0].api_key (line 3): leading or trailing whitespace removed from the key"),
+                c.warnings().stream().map(Problem::toString).toList());
+    }
+
+    @Test
+    void keyWithAControlCharacterInside_orOnlyWhitespace_isAnErrorThatDoesNotEchoTheKey() {
+        env.put("BLANK", " \n");
+        List<String> errors = errors(BASE.replace("proxy_api_key: k", "proxy_api_key: \"sk-secret\\npart\"")
+                .replace("- name: openai", "- api_key: ${BLANK}\n    name: openai"));
+        assertEquals(List.of("proxy_api_key (line 1): contains a control character (U+000A at position 10);"
+                        + " a key must be printable text",
+                "backends[0].api_key (line 3): is only whitespace"), errors);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"https://user:hunter2@api.example/v1", "http://hunter2@api.example", "HTTPS://u:hunter2@h:1/x@y",
+            "https://user:hunter2@[bad"})
+    void backendUrlWithUserinfo_isAnErrorThatDoesNotEchoThePassword(String url) {
+        List<String> errors = errors(BASE.replace("https://azure.example/v1", "\"" + url + "\""));
+        assertEquals(List.of("backends[1].url (line 6): must not contain user:password@; credentials in the URL are"
+                + " not sent; use api_key or headers"), errors);
+    }
+
+    @Test
+    void atSignInABackendUrlPathOrQuery_isNotUserinfo() throws ConfigException {
+        Config c = load(BASE.replace("https://azure.example/v1", "\"https://azure.example/v1/@team?x=a@b\""));
+        assertEquals("/v1/@team", c.backend("azure").url().getPath());
     }
 
     // --- files and secrets --------------------------------------------------------------------

@@ -335,37 +335,60 @@ class ClientAttacksTest {
     @Test
     void clientsHangingUpBeforeDuringAndAfterTheUpstreamCallLeakNothing() throws Exception {
         assertEquals(200, send(RawHttp.chat("gpt", false)).status());
-        ProxyProcess.sleep(500);
-        ProxyProcess.Resources baseline = proxy.resources();
+        ProxyProcess.Resources baseline = proxy.awaitSteadyResources(Duration.ofSeconds(10));
         int n = 20;
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            // A request that stays in flight (the slow upstream thinks 3 s) proves the handler probe sees one.
+            Future<RawHttp.Response> witness = pool.submit(() -> RawHttp.send(proxy.port(),
+                    chatSaying("slow", false, "witness"), Duration.ofSeconds(10)));
             List<Future<?>> done = new ArrayList<>();
             for (int i = 0; i < n; i++) {
+                String during = "during-" + i;
                 // Before: the request is sent and the socket closed at once.
-                done.add(pool.submit(() -> hangUpAfter(RawHttp.chat("slow", false), 0)));
-                // During: closed while the upstream is still thinking.
-                done.add(pool.submit(() -> hangUpAfter(RawHttp.chat("slow", false), 300)));
+                done.add(pool.submit(() -> hangUpWhen(RawHttp.chat("slow", false), s -> true)));
+                // During: closed once the upstream has this request and is still thinking.
+                done.add(pool.submit(() -> hangUpWhen(chatSaying("slow", false, during), s -> ProxyProcess.await(
+                        Duration.ofSeconds(5), () -> upstreamGot(slow, during)))));
                 // After: closed once the upstream answered and the stream is flowing.
-                done.add(pool.submit(() -> hangUpAfter(RawHttp.chat("stream", true), 400)));
+                done.add(pool.submit(() -> hangUpWhen(RawHttp.chat("stream", true),
+                        s -> s.getInputStream().read() != -1)));
             }
-            ProxyProcess.sleep(700);
+            assertTrue(ProxyProcess.await(Duration.ofSeconds(5), () -> upstreamGot(slow, "witness")),
+                    "the witness request never reached the slow upstream");
             assertTrue(proxy.handlerThreads() > 0, "the handler probe saw no in-flight request");
             for (Future<?> f : done) {
                 f.get();
             }
+            assertEquals(200, witness.get().status(), witness.get().all());
         }
         assertEquals(200, send(RawHttp.chat("gpt", false)).status(), "not serving after hang-ups");
         proxy.assertSettlesTo(baseline, 8, Duration.ofSeconds(10), (3 * n) + " client hang-ups");
     }
 
-    private static Void hangUpAfter(byte[] request, long millis) throws IOException {
+    /** When a hanging-up client closes its connection. */
+    interface Moment {
+        boolean reached(Socket s) throws IOException;
+    }
+
+    /** Sends {@code request}, waits for {@code moment}, then resets the connection (closes with linger 0). */
+    private static Void hangUpWhen(byte[] request, Moment moment) throws IOException {
         try (Socket s = RawHttp.connect(proxy.port(), Duration.ofSeconds(5))) {
             s.getOutputStream().write(request);
             s.getOutputStream().flush();
-            ProxyProcess.sleep(millis);
+            assertTrue(moment.reached(s), "the moment to hang up never came");
             s.setSoLinger(true, 0);
         }
         return null;
+    }
+
+    /** A chat request whose user message is {@code text}, so the upstream's record shows when this one arrived. */
+    static byte[] chatSaying(String model, boolean stream, String text) {
+        return RawHttp.post(PATH, "{\"model\":\"" + model + "\",\"stream\":" + stream
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]}");
+    }
+
+    static boolean upstreamGot(MockUpstream upstream, String text) {
+        return upstream.requests().stream().anyMatch(r -> r.bodyText().contains("\"" + text + "\""));
     }
 
     /** Reads one response head, up to its blank line; a timeout fails the test. */

@@ -124,6 +124,7 @@ class LimitsTest {
 
     @Test
     void requestsOverMaxConcurrentGet503WithRetryAfterInsteadOfQueueing() throws Exception {
+        int before = slow.count();
         List<RawHttp.Response> answers = new ArrayList<>();
         long t0 = System.nanoTime();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -132,7 +133,9 @@ class LimitsTest {
                 futures.add(pool.submit(() -> RawHttp.send(proxy.port(), RawHttp.chat("slow", false),
                         Duration.ofSeconds(10))));
             }
-            ProxyProcess.sleep(500);
+            // Both slots taken: the slow upstream (1.5 s per answer) holds two requests.
+            assertTrue(ProxyProcess.await(Duration.ofSeconds(5), () -> slow.count() >= before + 2),
+                    "two requests never reached the slow upstream");
             RawHttp.Response health = RawHttp.send(proxy.port(), RawHttp.get("/health"), Duration.ofSeconds(2));
             assertEquals(200, health.status(), "health checks must not count against max_concurrent");
             for (Future<RawHttp.Response> f : futures) {

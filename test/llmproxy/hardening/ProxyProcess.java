@@ -1,5 +1,7 @@
 package llmproxy.hardening;
 
+import org.junit.jupiter.api.Assumptions;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -13,6 +15,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * The real built {@code llm-proxy.jar} running as a child JVM on 127.0.0.1 with a config written to a
@@ -39,13 +43,22 @@ final class ProxyProcess implements AutoCloseable {
      * waits for /health 200. {@code jvmOptions} go before {@code -jar} (e.g. {@code -Xmx64m}).
      */
     static ProxyProcess start(String yaml, String... jvmOptions) {
+        return start(yaml, List.of(), jvmOptions);
+    }
+
+    /** As {@link #start(String, String...)}, with the process allowed only {@code openFiles} descriptors (via sh). */
+    static ProxyProcess startWithOpenFileLimit(String yaml, int openFiles) {
+        return start(yaml, List.of("/bin/sh", "-c", "ulimit -n " + openFiles + " && exec \"$0\" \"$@\""));
+    }
+
+    private static ProxyProcess start(String yaml, List<String> wrapper, String... jvmOptions) {
         try {
             Path dir = Files.createTempDirectory("llmproxy-hardening");
             int port = freePort();
             Path config = dir.resolve("config.yaml");
             Files.writeString(config, yaml.replace("${PORT}", Integer.toString(port)));
             Path log = dir.resolve("proxy.out");
-            List<String> cmd = new ArrayList<>();
+            List<String> cmd = new ArrayList<>(wrapper);
             cmd.add(javaBin("java").toString());
             cmd.addAll(List.of(jvmOptions));
             cmd.addAll(List.of("-jar", jar().toString(), "-config", config.toString()));
@@ -129,6 +142,7 @@ final class ProxyProcess implements AutoCloseable {
      * stuck in request code still show up in {@link #handlerThreads()}.
      */
     int threads() {
+        assumeProc();
         try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid() + "/task"))) {
             return (int) tasks.filter(t -> !isPooled(t)).count();
         } catch (IOException e) {
@@ -145,8 +159,20 @@ final class ProxyProcess implements AutoCloseable {
         }
     }
 
+    /** CPU time (user + system) the proxy JVM has used so far, from /proc/PID/stat, in clock ticks (1/100 s). */
+    long cpuTicks() {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid() + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime: fields 14 and 15 of stat
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Open file descriptors of the proxy JVM (sockets included), from /proc/PID/fd. */
     int fds() {
+        assumeProc();
         try (Stream<Path> s = Files.list(Path.of("/proc/" + pid() + "/fd"))) {
             return (int) s.count();
         } catch (IOException e) {
@@ -186,6 +212,39 @@ final class ProxyProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** True where /proc/PID/task and /proc/PID/fd can be read (Linux); the resource checks need it. */
+    static boolean hasProc() {
+        return Files.isDirectory(Path.of("/proc/self/task")) && Files.isDirectory(Path.of("/proc/self/fd"));
+    }
+
+    /** Skips the calling test (a JUnit assumption) where there is no /proc to count threads and descriptors. */
+    static void assumeProc() {
+        Assumptions.assumeTrue(hasProc(), "no /proc on this system: thread and descriptor counts cannot be read");
+    }
+
+    /**
+     * Waits up to {@code limit} until no request handler runs and three readings 100 ms apart agree (lazily
+     * started pools and closing sockets have settled), and returns that reading: a baseline for leak checks.
+     */
+    Resources awaitSteadyResources(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        if (!await(limit, () -> handlerThreads() == 0)) {
+            throw new AssertionError("request handlers still running after " + limit);
+        }
+        Resources last = resources();
+        int same = 0;
+        while (same < 2 && System.nanoTime() < deadline) {
+            sleep(100);
+            Resources now = resources();
+            same = now.equals(last) ? same + 1 : 0;
+            last = now;
+        }
+        if (same < 2) {
+            throw new AssertionError("thread and descriptor counts did not settle within " + limit + ": " + last);
+        }
+        return last;
     }
 
     /** A snapshot of what a leak would grow. */

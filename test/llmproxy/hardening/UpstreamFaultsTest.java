@@ -65,8 +65,7 @@ class UpstreamFaultsTest {
                 hitConcurrently(alias, false, TIMES, r -> { });
             }
         }
-        ProxyProcess.sleep(1_000);
-        baseline = proxy.resources();
+        baseline = ProxyProcess.hasProc() ? proxy.awaitSteadyResources(Duration.ofSeconds(10)) : null;
     }
 
     static String fake(FaultyUpstream.Behaviour b) throws IOException {

@@ -48,6 +48,7 @@ class LogQueueTest {
                 assertTrue(out.contains("[ERROR] error-" + i + LogFixture.NL), "error-" + i);
             }
             assertEquals(1, count(out, "[WARN] dropped 6 log lines: queue full"), out);
+            assertEquals(6, f.log.droppedLines(), "the running total for llmproxy_log_lines_dropped_total");
         }
     }
 

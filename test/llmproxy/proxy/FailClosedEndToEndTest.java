@@ -162,8 +162,9 @@ class FailClosedEndToEndTest {
         MockUpstream a = closer.upstream((ex, req) -> {
             ex.getResponseHeaders().set("Content-Type", "text/event-stream");
             ex.sendResponseHeaders(200, 0);
-            ex.getResponseBody().write(("event: message_start\ndata: {\"type\":\"message_start\"}\n\n")
-                    .getBytes(StandardCharsets.UTF_8));
+            ex.getResponseBody().write(("event: message_start\ndata: {\"type\":\"message_start\"}\n\n"
+                    + "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
+                    + "\"delta\":{\"type\":\"text_delta\",\"text\":\"Hel\"}}\n\n").getBytes(StandardCharsets.UTF_8));
             ex.getResponseBody().flush();
             throw new IllegalStateException("upstream dies mid-stream");
         });

@@ -133,6 +133,7 @@ class LoggingEndToEndTest {
 
         assertEquals(List.of(notADir), files(dir));
         assertEquals(3, a.count());
+        assertTrue(p.logOutput().contains("[ERROR] cannot write log file(s) " + notADir), p.logOutput());
     }
 
     static void assertNoConfiguredKey(List<Path> files) throws IOException {

@@ -103,18 +103,22 @@ class StreamingEndToEndTest {
 
     @Test
     void upstreamBreakingMidStreamEndsWithAnSseErrorEventAndCoolsDown() throws Exception {
+        CountDownLatch clientGotFirstEvent = new CountDownLatch(1);
         MockUpstream a = upstream((ex, req) -> {
             ex.getResponseHeaders().set("Content-Type", "text/event-stream");
             ex.sendResponseHeaders(200, 0);
             ex.getResponseBody().write("data: {\"n\":1}\n\n".getBytes(StandardCharsets.UTF_8));
             ex.getResponseBody().flush();
-            Thread.sleep(100);
+            clientGotFirstEvent.await(5, TimeUnit.SECONDS);
             throw new IllegalStateException("upstream dies mid-stream");
         });
         MockUpstream b = upstream(MockUpstream.chatOk("b"));
         ProxyFixture p = proxy(a, b);
 
-        String body = new String(stream(p).body().readAllBytes(), StandardCharsets.UTF_8);
+        InputStream in = stream(p).body();
+        byte[] first = in.readNBytes("data: {\"n\":1}\n\n".length());
+        clientGotFirstEvent.countDown();
+        String body = new String(first, StandardCharsets.UTF_8) + new String(in.readAllBytes(), StandardCharsets.UTF_8);
 
         assertTrue(body.startsWith("data: {\"n\":1}\n\n"), body);
         assertTrue(body.contains("data: {\"error\":{\"message\":"), body);
@@ -125,18 +129,20 @@ class StreamingEndToEndTest {
 
     @Test
     void streamIdleTimeoutBreaksAStalledStream() throws Exception {
+        CountDownLatch testOver = new CountDownLatch(1);
         MockUpstream a = upstream((ex, req) -> {
             ex.getResponseHeaders().set("Content-Type", "text/event-stream");
             ex.sendResponseHeaders(200, 0);
             ex.getResponseBody().write("data: {\"n\":1}\n\n".getBytes(StandardCharsets.UTF_8));
             ex.getResponseBody().flush();
-            Thread.sleep(4_000);
+            testOver.await(10, TimeUnit.SECONDS); // stalls, well past stream_idle_seconds
         });
         ProxyFixture p = proxy(a, upstream(MockUpstream.chatOk("b")));
 
         long t0 = System.nanoTime();
         String body = new String(stream(p).body().readAllBytes(), StandardCharsets.UTF_8);
         long ms = (System.nanoTime() - t0) / 1_000_000;
+        testOver.countDown();
 
         assertTrue(body.contains("no data from upstream for 1s"), body);
         assertTrue(ms < 3_500, "took " + ms + "ms");

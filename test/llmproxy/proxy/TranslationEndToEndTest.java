@@ -337,16 +337,38 @@ class TranslationEndToEndTest {
     }
 
     @Test
-    void anAnswerThatCannotBeTranslatedIsA502InTheClientsEnvelope() throws Exception {
+    void anAnswerThatCannotBeTranslatedIsAFailedAttemptThatFallsBack() throws Exception {
         MockUpstream claude = closer.upstream(MockUpstream.json(200, "{\"id\":\"msg\",\"model\":\"c\",\"content\":"
                 + "[{\"type\":\"tool_use\",\"id\":\"t\",\"name\":\"f\",\"input\":\"not an object\"}]}"));
-        ProxyFixture p = proxy(claude, closer.upstream(MockUpstream.json(500, "{}")));
+        MockUpstream gpt = closer.upstream(MockUpstream.chatOk("served-by-gpt"));
+        ProxyFixture p = proxy(claude, gpt);
 
-        HttpResponse<String> r = p.post("/v1/chat/completions", "{\"model\":\"to-claude\",\"messages\":[]}");
+        HttpResponse<String> alone = p.post("/v1/chat/completions", "{\"model\":\"to-claude\",\"messages\":[]}");
+        assertEquals(502, alone.statusCode());
+        assertTrue(alone.body().contains("answer could not be translated: upstream response: content[0].input is not "
+                + "an object"), alone.body());
 
-        assertEquals(502, r.statusCode());
-        assertTrue(r.body().startsWith("{\"error\":{\"message\":\"upstream answer from claude was unusable: answer could "
-                + "not be translated: upstream response: content[0].input is not an object\""), r.body());
+        HttpResponse<String> fallback = p.post("/v1/chat/completions", "{\"model\":\"claude-then-gpt\",\"messages\":[]}");
+        assertEquals(200, fallback.statusCode(), fallback.body());
+        assertTrue(fallback.body().contains("served-by-gpt"), fallback.body());
+    }
+
+    @Test
+    void anInBandErrorBeforeAnyContentFallsBackAcrossProtocols() throws Exception {
+        MockUpstream claude = closer.upstream(MockUpstream.respond(200, "text/event-stream",
+                "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"model\":\"c\"}}\n\n"
+                        + "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\","
+                        + "\"message\":\"Overloaded\"}}\n\n", Map.of()));
+        MockUpstream gpt = closer.upstream(sseFile("stream/openai-to-anthropic/text-with-usage-chunk.in.sse"));
+        ProxyFixture p = proxy(claude, gpt);
+
+        HttpResponse<String> r = p.post("/v1/chat/completions", "{\"model\":\"claude-then-gpt\",\"stream\":true,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(r.body().contains("\"content\":\"Hello\""), r.body());
+        assertTrue(!r.body().contains("Overloaded"), r.body());
+        assertEquals(1, claude.count());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package llmproxy.server;
 
 import com.sun.net.httpserver.HttpServer;
+import llmproxy.logging.CapturedLog;
 import llmproxy.logging.Log;
 import llmproxy.routing.Snapshot;
 import org.junit.jupiter.api.Test;
@@ -11,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.SplittableRandom;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -28,9 +30,10 @@ class DispatcherTest {
             calls.incrementAndGet();
             throw new IllegalStateException("secret internal detail");
         };
-        Log log = new Log();
+        CapturedLog captured = new CapturedLog();
+        Log log = captured.log();
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", new Dispatcher(broken, null, new RequestIds(42), log));
+        server.createContext("/", new Dispatcher(broken, null, new RequestIds(new SplittableRandom(42)), log, null));
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
         try (HttpClient client = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).build()) {
@@ -51,6 +54,11 @@ class DispatcherTest {
             assertEquals(500, second.statusCode());
             assertEquals(200, health.statusCode());
             assertEquals(2, calls.get());
+            String logged = captured.text();
+            assertTrue(logged.contains("[ERROR] [" + rid + "] unexpected error handling POST /v1/chat/completions"),
+                    logged);
+            assertTrue(logged.contains("java.lang.IllegalStateException: secret internal detail"),
+                    "the stack trace goes to the log only: " + logged);
         } finally {
             server.stop(0);
             log.close();

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -72,6 +73,70 @@ class GatewayApplyTest {
                 "Authorization", "Bearer " + newKey).statusCode());
         assertEquals(401, p.post("/v1/chat/completions", "{\"model\":\"m\"}",
                 "Authorization", "Bearer " + oldKey).statusCode());
+    }
+
+    static final String SERVER_CONFIG = """
+            listen: "%s"
+            backends:
+              - name: a
+                url: "${A}"
+            models:
+              "m":
+                routes:
+                  - backend: a
+                    model: "ma"
+            server:
+              max_concurrent: %d
+              max_body_mb: %d
+              read_timeout_seconds: %d
+            logging:
+              level: info
+              general_file: "${DIR}/log/proxy.log"
+            """;
+
+    /** Applies each config in turn; returns the WARN lines the reloads logged. */
+    List<String> warningsOf(String... configs) throws IOException {
+        MockUpstream a = closer.upstream(MockUpstream.chatOk("a"));
+        Map<String, String> env = Map.of("A", a.url(), "DIR", dir.toString());
+        ProxyFixture p = closer.proxy(configs[0], env, new TestClock(0));
+        for (int i = 1; i < configs.length; i++) {
+            p.gateway().apply(ProxyFixture.config(configs[i].replace("PORT", Integer.toString(p.port())), env));
+        }
+        p.log().flush();
+        return read(dir.resolve("log")).lines().filter(l -> l.contains("[WARN]"))
+                .map(l -> l.substring(l.indexOf("[WARN]")).replace(Integer.toString(p.port()), "PORT")).toList();
+    }
+
+    @Test
+    void listenOnlyChange_warnsAboutListenAlone_namingTheServedAddress() throws IOException {
+        assertEquals(List.of("[WARN] config: listen changed from \"127.0.0.1:0\" to \"127.0.0.1:1\"; a restart is"
+                        + " needed, still serving on 127.0.0.1:PORT"),
+                warningsOf(SERVER_CONFIG.formatted("127.0.0.1:0", 0, 64, 30),
+                        SERVER_CONFIG.formatted("127.0.0.1:1", 0, 64, 30)));
+    }
+
+    @Test
+    void maxConcurrentAndMaxBodyMb_applyLive_soTheirChangeWarnsAboutNothing() throws IOException {
+        assertEquals(List.of(), warningsOf(SERVER_CONFIG.formatted("127.0.0.1:0", 0, 64, 30),
+                SERVER_CONFIG.formatted("127.0.0.1:0", 5, 8, 30)));
+    }
+
+    @Test
+    void listenSetBackToTheServedAddress_asksForNoRestart() throws IOException {
+        assertEquals(List.of("[WARN] config: listen changed from \"127.0.0.1:0\" to \"127.0.0.1:1\"; a restart is"
+                        + " needed, still serving on 127.0.0.1:PORT"),
+                warningsOf(SERVER_CONFIG.formatted("127.0.0.1:0", 0, 64, 30),
+                        SERVER_CONFIG.formatted("127.0.0.1:1", 0, 64, 30),
+                        SERVER_CONFIG.formatted("127.0.0.1:PORT", 0, 64, 30),
+                        SERVER_CONFIG.formatted("127.0.0.1:0", 0, 64, 30)));
+    }
+
+    @Test
+    void startUpOnlyServerSetting_warnsByName_andNotAgainWhenSetBack() throws IOException {
+        assertEquals(List.of("[WARN] config: server.read_timeout_seconds changed; it applies after a restart"),
+                warningsOf(SERVER_CONFIG.formatted("127.0.0.1:0", 0, 64, 30),
+                        SERVER_CONFIG.formatted("127.0.0.1:0", 0, 64, 10),
+                        SERVER_CONFIG.formatted("127.0.0.1:0", 0, 64, 30)));
     }
 
     static String read(Path folder) throws IOException {

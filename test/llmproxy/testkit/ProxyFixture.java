@@ -3,6 +3,7 @@ package llmproxy.testkit;
 import llmproxy.config.Config;
 import llmproxy.config.ConfigException;
 import llmproxy.config.ConfigLoader;
+import llmproxy.logging.CapturedLog;
 import llmproxy.logging.Log;
 import llmproxy.server.Gateway;
 
@@ -23,12 +24,14 @@ import java.util.Map;
  */
 public final class ProxyFixture implements AutoCloseable {
     private final Gateway gateway;
+    private final CapturedLog captured;
     private final Log log;
     private final HttpClient client;
 
-    private ProxyFixture(Gateway gateway, Log log) {
+    private ProxyFixture(Gateway gateway, CapturedLog captured) {
         this.gateway = gateway;
-        this.log = log;
+        this.captured = captured;
+        this.log = captured.log();
         this.client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .proxy(HttpClient.Builder.NO_PROXY)
@@ -49,10 +52,10 @@ public final class ProxyFixture implements AutoCloseable {
     }
 
     public static ProxyFixture start(Config config, Clock clock) {
-        Log log = new Log();
-        log.apply(config.logging(), Gateway.secrets(config));
+        CapturedLog captured = new CapturedLog();
+        captured.log().apply(config.logging(), Gateway.secrets(config));
         try {
-            return new ProxyFixture(Gateway.start(config, log, clock), log);
+            return new ProxyFixture(Gateway.start(config, captured.log(), clock), captured);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -64,6 +67,11 @@ public final class ProxyFixture implements AutoCloseable {
 
     public Log log() {
         return log;
+    }
+
+    /** What the proxy logged to its console (kept off the build's console). */
+    public String logOutput() {
+        return captured.text();
     }
 
     public HttpClient client() {
