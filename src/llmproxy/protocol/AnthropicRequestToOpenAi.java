@@ -26,7 +26,7 @@ final class AnthropicRequestToOpenAi {
 
     static JsonObject translate(JsonObject req, String upstreamModel) throws TranslationException {
         for (Map.Entry<String, JsonValue> e : req.members().entrySet()) {
-            checkParameter(e.getKey(), e.getValue());
+            ParameterPolicy.towardOpenAi(e.getKey(), e.getValue());
         }
         List<JsonValue> messages = new ArrayList<>();
         String system = system(req.get("system"));
@@ -65,23 +65,6 @@ final class AnthropicRequestToOpenAi {
             out.put("stream", true).put("stream_options", JsonObject.builder().put("include_usage", true).build());
         }
         return out.build();
-    }
-
-    private static void checkParameter(String key, JsonValue v) throws TranslationException {
-        if (Expect.absent(v)) {
-            return;
-        }
-        switch (key) {
-            case "model", "messages", "system", "max_tokens", "tools", "tool_choice", "stop_sequences",
-                    "temperature", "top_p", "metadata", "stream" -> {
-            }
-            // Extended thinking is a request to show reasoning; the answer itself does not depend on it.
-            case "thinking", "service_tier" -> {
-            }
-            case "top_k" -> throw TranslationException.unsupported(key, "this backend has no top_k sampling");
-            default -> throw TranslationException.unsupported(key, "not supported when this backend speaks the "
-                    + "OpenAI chat-completions protocol");
-        }
     }
 
     /** Anthropic's system prompt (a string or text blocks) as one text, blocks joined by blank lines. */

@@ -4,7 +4,6 @@ import llmproxy.json.JsonException;
 import llmproxy.json.JsonParser;
 import llmproxy.json.JsonValue;
 import llmproxy.json.JsonValue.JsonArray;
-import llmproxy.json.JsonValue.JsonBool;
 import llmproxy.json.JsonValue.JsonNumber;
 import llmproxy.json.JsonValue.JsonObject;
 import llmproxy.json.JsonValue.JsonString;
@@ -39,7 +38,7 @@ final class OpenAiRequestToAnthropic {
     static JsonObject translate(JsonObject req, String upstreamModel, int defaultMaxTokens)
             throws TranslationException {
         for (Map.Entry<String, JsonValue> e : req.members().entrySet()) {
-            checkParameter(e.getKey(), e.getValue());
+            ParameterPolicy.towardAnthropic(e.getKey(), e.getValue());
         }
         JsonNumber maxTokens = X.optNumber(req, "max_completion_tokens", "max_completion_tokens");
         if (maxTokens == null) {
@@ -79,55 +78,6 @@ final class OpenAiRequestToAnthropic {
             out.put("stream", stream.booleanValue());
         }
         return out.build();
-    }
-
-    /** Refuses what Anthropic cannot honour without changing the answer; the rest is read or dropped. */
-    private static void checkParameter(String key, JsonValue v) throws TranslationException {
-        if (Expect.absent(v)) {
-            return;
-        }
-        switch (key) {
-            case "model", "messages", "tools", "tool_choice", "parallel_tool_calls", "max_tokens",
-                    "max_completion_tokens", "stop", "temperature", "top_p", "top_k", "user", "stream",
-                    "stream_options" -> {
-            }
-            // Hints that do not change what the model answers.
-            case "seed", "store", "metadata", "service_tier", "prompt_cache_key", "safety_identifier",
-                    "reasoning_effort", "verbosity", "prediction" -> {
-            }
-            case "n" -> {
-                if (!(v instanceof JsonNumber n && "1".equals(n.text()))) {
-                    throw TranslationException.unsupported(key, "this backend returns exactly one choice");
-                }
-            }
-            case "logprobs" -> {
-                if (v != JsonBool.FALSE) {
-                    throw TranslationException.unsupported(key, "this backend does not return log probabilities");
-                }
-            }
-            case "presence_penalty", "frequency_penalty" -> {
-                if (!(v instanceof JsonNumber n && Double.parseDouble(n.text()) == 0)) {
-                    throw TranslationException.unsupported(key, "this backend has no sampling penalties");
-                }
-            }
-            case "logit_bias" -> {
-                if (!(v instanceof JsonObject o && o.members().isEmpty())) {
-                    throw TranslationException.unsupported(key, "this backend has no logit bias");
-                }
-            }
-            case "response_format" -> {
-                if (!(v instanceof JsonObject o && new JsonString("text").equals(o.get("type")))) {
-                    throw TranslationException.unsupported(key, "this backend has no JSON mode");
-                }
-            }
-            case "modalities" -> {
-                if (!JsonArray.of(new JsonString("text")).equals(v)) {
-                    throw TranslationException.unsupported(key, "this backend answers with text only");
-                }
-            }
-            default -> throw TranslationException.unsupported(key, "not supported when this backend speaks the "
-                    + "Anthropic Messages protocol");
-        }
     }
 
     private static void message(JsonObject m, String path, List<JsonValue> system, List<Turn> turns)
