@@ -48,7 +48,10 @@ final class OpenAiStreamToAnthropic implements StreamTranslator {
             return;
         }
         if (!started) {
-            start(X.requireString(chunk, "id", "id"), X.requireString(chunk, "model", "model"), out);
+            // Some OpenAI-compatible servers leave id or model out of chunks; the client still needs a message.
+            String id = X.optString(chunk, "id", "id");
+            String model = X.optString(chunk, "model", "model");
+            start(id == null ? "" : id, model == null ? "" : model, out);
         }
         JsonObject u = X.optObject(chunk, "usage", "usage");
         if (u != null) {

@@ -31,11 +31,11 @@ record Usage(long input, long cacheRead, long cacheCreation, long output) {
     }
 
     JsonObject toOpenAi() {
-        long prompt = input + cacheRead + cacheCreation;
+        long prompt = add(add(input, cacheRead), cacheCreation);
         return JsonObject.builder()
                 .put("prompt_tokens", prompt)
                 .put("completion_tokens", output)
-                .put("total_tokens", prompt + output)
+                .put("total_tokens", add(prompt, output))
                 .put("prompt_tokens_details", JsonObject.builder().put("cached_tokens", cacheRead).build())
                 .build();
     }
@@ -47,5 +47,11 @@ record Usage(long input, long cacheRead, long cacheCreation, long output) {
                 .put("cache_read_input_tokens", cacheRead)
                 .put("output_tokens", output)
                 .build();
+    }
+
+    /** Counts are upstream values: a hostile one near Long.MAX_VALUE saturates instead of turning negative. */
+    private static long add(long a, long b) {
+        long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum;
     }
 }

@@ -191,4 +191,13 @@ class TranslationTest {
         st2.onEvent(new SseEvent(null, "[DONE]"), out::writeBytes);
         assertTrue(st2.onEnd(out::writeBytes));
     }
+
+    @Test
+    void hostileTokenCountsSaturateInsteadOfTurningNegative() throws TranslationException {
+        String answer = "{\"id\":\"m\",\"model\":\"c\",\"content\":[],\"usage\":{\"input_tokens\":9223372036854775807,"
+                + "\"cache_read_input_tokens\":5,\"output_tokens\":9223372036854775807}}";
+        String out = text(OPENAI_CLIENT.response(utf8(answer)));
+        assertTrue(out.contains("\"prompt_tokens\":9223372036854775807,\"completion_tokens\":9223372036854775807,"
+                + "\"total_tokens\":9223372036854775807"), out);
+    }
 }
