@@ -55,4 +55,6 @@ else
     missing "npm registry unreachable ($(npm config get registry 2>/dev/null || echo '?')) and node_modules not installed"
 fi
 
-exec node smoke.mjs "$JAR"
+node smoke.mjs "$JAR"
+# Cross-protocol translation with the same real clients against strict mocks of the other protocol.
+exec node translate.mjs "$JAR"

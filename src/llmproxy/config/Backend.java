@@ -14,7 +14,7 @@ import java.util.Objects;
  * and the API it speaks.
  */
 public record Backend(String name, URI url, Secret apiKey, boolean enabled, AuthStyle auth,
-                      Map<String, String> headers, TimeoutOverrides timeouts, EgressChoice proxy, Protocol protocol) {
+                      Map<String, String> headers, TimeoutOverrides timeouts, EgressChoice proxy, BackendProtocol protocol) {
     public Backend {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(url, "url");
@@ -23,13 +23,13 @@ public record Backend(String name, URI url, Secret apiKey, boolean enabled, Auth
         headers = headers == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(headers));
         timeouts = timeouts == null ? TimeoutOverrides.NONE : timeouts;
         proxy = proxy == null ? EgressChoice.INHERIT : proxy;
-        protocol = protocol == null ? Protocol.AUTO : protocol;
+        protocol = protocol == null ? BackendProtocol.AUTO : protocol;
     }
 
     /** A backend with every optional setting at its default. */
     public Backend(String name, URI url, Secret apiKey, boolean enabled) {
         this(name, url, apiKey, enabled, AuthStyle.AUTO, Map.of(), TimeoutOverrides.NONE, EgressChoice.INHERIT,
-                Protocol.AUTO);
+                BackendProtocol.AUTO);
     }
 
     /**

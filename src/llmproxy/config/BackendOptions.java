@@ -87,13 +87,13 @@ final class BackendOptions {
         }
     }
 
-    Protocol protocol() {
+    BackendProtocol protocol() {
         String text = s.string("protocol", "auto");
         try {
-            return Protocol.parse(text);
+            return BackendProtocol.parse(text);
         } catch (IllegalArgumentException e) {
             problems.error(s.path("protocol"), s.line("protocol"), e.getMessage());
-            return Protocol.AUTO;
+            return BackendProtocol.AUTO;
         }
     }
 }

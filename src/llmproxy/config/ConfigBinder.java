@@ -110,7 +110,7 @@ final class ConfigBinder {
             Map<String, String> headers = options.headers();
             TimeoutOverrides timeouts = options.timeouts();
             EgressChoice proxy = options.proxy();
-            Protocol protocol = options.protocol();
+            BackendProtocol protocol = options.protocol();
             s.finish();
             boolean valid = true;
             if (name.isBlank()) {

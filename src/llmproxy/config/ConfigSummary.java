@@ -28,7 +28,7 @@ public final class ConfigSummary {
             out.append("    auth ").append(b.effectiveAuth().label())
                     .append(b.auth() instanceof AuthStyle.Auto ? " (auto)" : "")
                     .append(b.headers().isEmpty() ? "" : "; headers " + String.join(", ", b.headers().keySet()))
-                    .append(b.protocol() == Protocol.AUTO ? "" : "; protocol " + b.protocol().name().toLowerCase(Locale.ROOT))
+                    .append(b.protocol() == BackendProtocol.AUTO ? "" : "; protocol " + b.protocol().name().toLowerCase(Locale.ROOT))
                     .append("; ").append(c.network().describeProxy(b)).append('\n');
         }
         line(out, "models", Integer.toString(c.models().size()));

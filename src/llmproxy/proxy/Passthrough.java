@@ -40,21 +40,32 @@ final class Passthrough implements Protocol {
         byte[] body = c.model().equals(r.alias()) ? r.body() : r.json().withModel(r.body(), c.model());
         List<UpstreamRequest.Header> headers = new ArrayList<>(r.headers().size() + 3);
         HeaderFilter.requestHeaders(r.headers(), proxyKey, headers);
+        uri = credentials(backend, r.headers().containsKey("x-api-key") ? Credentials.ClientStyle.X_API_KEY
+                : Credentials.ClientStyle.BEARER, headers, uri);
+        headers.add(new UpstreamRequest.Header("X-Request-ID", r.id()));
+        return new UpstreamRequest(backend, uri, r.method(), body, headers);
+    }
+
+    /**
+     * Puts the backend's credential and configured headers over {@code headers} (replacing any of the same name)
+     * and returns the URI, which a query-style credential extends. A value no header can carry (a key with a
+     * stray control character) fails the attempt rather than the request.
+     */
+    static URI credentials(Backend backend, Credentials.ClientStyle style, List<UpstreamRequest.Header> headers,
+                           URI uri) throws AttemptException {
         List<String> unsendable = new ArrayList<>(0);
-        uri = Credentials.apply(backend, r.headers().containsKey("x-api-key") ? Credentials.ClientStyle.X_API_KEY
-                : Credentials.ClientStyle.BEARER, (name, value) -> {
-                    if (!HeaderFilter.isValidValue(value)) {
-                        unsendable.add(name);
-                    }
-                    headers.removeIf(h -> h.name().equalsIgnoreCase(name));
-                    headers.add(new UpstreamRequest.Header(name, value));
-                }, uri);
+        URI target = Credentials.apply(backend, style, (name, value) -> {
+            if (!HeaderFilter.isValidValue(value)) {
+                unsendable.add(name);
+            }
+            headers.removeIf(h -> h.name().equalsIgnoreCase(name));
+            headers.add(new UpstreamRequest.Header(name, value));
+        }, uri);
         if (!unsendable.isEmpty()) {
             throw new AttemptException("backend " + backend.name() + ": the value of " + unsendable
                     + " holds characters a header cannot carry");
         }
-        headers.add(new UpstreamRequest.Header("X-Request-ID", r.id()));
-        return new UpstreamRequest(backend, uri, r.method(), body, headers);
+        return target;
     }
 
     @Override

@@ -30,8 +30,36 @@ interface Protocol {
     final class AttemptException extends Exception {
         private static final long serialVersionUID = 1L;
 
+        private final transient byte[] refusal;
+        private final int status;
+
         AttemptException(String reason) {
             super(reason, null, false, false);
+            this.refusal = null;
+            this.status = 0;
+        }
+
+        /**
+         * The request itself cannot go this way (a parameter the backend's protocol cannot honour): the candidate
+         * is skipped without a cooldown, and {@code body} (in the client's envelope) answers with {@code status}
+         * when no other candidate serves.
+         */
+        AttemptException(String reason, int status, byte[] body) {
+            super(reason, null, false, false);
+            this.refusal = body;
+            this.status = status;
+        }
+
+        boolean isRefusal() {
+            return refusal != null;
+        }
+
+        int status() {
+            return status;
+        }
+
+        byte[] refusal() {
+            return refusal;
         }
     }
 }

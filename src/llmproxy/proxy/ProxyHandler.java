@@ -144,6 +144,7 @@ public final class ProxyHandler {
         private final List<Candidate> candidates;
         private final Config config;
         private final StringBuilder failures = new StringBuilder();
+        private Protocol.AttemptException refusal;
 
         Attempts(ProxyRequest request, RequestTrace trace, ClientResponse out, List<Candidate> candidates) {
             this.request = request;
@@ -175,6 +176,12 @@ public final class ProxyHandler {
                     }
                     long t0 = System.nanoTime();
                     Attempt a = attempt(protocol, c, n, c.backend().timeouts(t));
+                    if (a.refusal != null) {
+                        log.debug("[" + request.id() + "] skipped " + c.backend().name() + "/" + c.model() + ": "
+                                + Text.safe(a.refusal.getMessage()));
+                        refusal = a.refusal;
+                        break;
+                    }
                     if (a.result != null) {
                         return a.result;
                     }
@@ -225,6 +232,16 @@ public final class ProxyHandler {
                 return relayError(Protocols.of(lastErrorBy.backend(), request.dialect()), lastErrorBy, lastError,
                         true, trace.attempts().size());
             }
+            if (failures.isEmpty() && refusal != null) {
+                // Every backend that could carry the request refused what it asks for: the client's own fault.
+                try {
+                    out.headers().set("Content-Type", "application/json");
+                    out.sendFixed(refusal.status(), refusal.refusal());
+                } catch (IOException clientGone) {
+                    // The client left; the result still says why it was refused.
+                }
+                return new RequestResult.Rejected(refusal.status(), "unsupported_request", Text.safe(refusal.getMessage()));
+            }
             if (failures.isEmpty()) {
                 return reject(out, request.dialect(), 502, "no_compatible_backend",
                         "no backend of model \"" + request.alias() + "\" can serve " + request.path());
@@ -234,8 +251,14 @@ public final class ProxyHandler {
             return new RequestResult.AllFailed(failures.toString());
         }
 
-        /** One attempt's upshot: a finished request ({@code result}), or a failure to judge ({@code outcome}). */
-        private record Attempt(RequestResult result, Outcome outcome, String url) {
+        /**
+         * One attempt's upshot: a finished request ({@code result}), a failure to judge ({@code outcome}), or a
+         * request this route's protocol refuses ({@code refusal}: skip it, no cooldown).
+         */
+        private record Attempt(RequestResult result, Outcome outcome, String url, Protocol.AttemptException refusal) {
+            Attempt(RequestResult result, Outcome outcome, String url) {
+                this(result, outcome, url, null);
+            }
         }
 
         private Attempt attempt(Protocol protocol, Candidate c, int n, Timeouts t) {
@@ -244,6 +267,9 @@ public final class ProxyHandler {
             try {
                 prepared = protocol.prepare(request, c);
             } catch (Protocol.AttemptException e) {
+                if (e.isRefusal()) {
+                    return new Attempt(null, null, null, e);
+                }
                 return new Attempt(null, new Outcome.Transport(Outcome.Kind.PROTOCOL, e.getMessage()),
                         c.backend().url().toString());
             }

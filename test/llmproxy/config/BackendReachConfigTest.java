@@ -134,8 +134,8 @@ class BackendReachConfigTest {
 
     @Test
     void protocol_isOpenaiAnthropicOrAuto() throws ConfigException {
-        assertEquals(Protocol.AUTO, load(backend("https://h.test", "")).backends().get(0).protocol());
-        assertEquals(Protocol.ANTHROPIC, load(backend("https://h.test", "protocol: anthropic")).backends().get(0).protocol());
+        assertEquals(BackendProtocol.AUTO, load(backend("https://h.test", "")).backends().get(0).protocol());
+        assertEquals(BackendProtocol.ANTHROPIC, load(backend("https://h.test", "protocol: anthropic")).backends().get(0).protocol());
         assertTrue(errors(backend("https://h.test", "protocol: grpc"))
                 .contains("backends[0].protocol (line 5): must be openai, anthropic or auto, got \"grpc\""));
     }

@@ -2,12 +2,15 @@ package llmproxy.config;
 
 import java.util.Locale;
 
-/** Which API a backend speaks ({@code protocol:}); {@code AUTO} lets the request decide. */
-public enum Protocol {
+/**
+ * The chat protocol a backend speaks ({@code backends[].protocol}). {@link #AUTO} means Anthropic for
+ * {@code api.anthropic.com} and otherwise whatever the client speaks, i.e. passthrough.
+ */
+public enum BackendProtocol {
     OPENAI, ANTHROPIC, AUTO;
 
     /** @throws IllegalArgumentException for anything but openai, anthropic or auto */
-    static Protocol parse(String text) {
+    static BackendProtocol parse(String text) {
         return switch (text.strip().toLowerCase(Locale.ROOT)) {
             case "openai" -> OPENAI;
             case "anthropic" -> ANTHROPIC;
