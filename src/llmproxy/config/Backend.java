@@ -26,6 +26,12 @@ public record Backend(String name, URI url, Secret apiKey, boolean enabled, Auth
         protocol = protocol == null ? BackendProtocol.AUTO : protocol;
     }
 
+    /** A backend speaking {@code protocol}, every other optional setting at its default. */
+    public Backend(String name, URI url, Secret apiKey, boolean enabled, BackendProtocol protocol) {
+        this(name, url, apiKey, enabled, AuthStyle.AUTO, Map.of(), TimeoutOverrides.NONE, EgressChoice.INHERIT,
+                protocol);
+    }
+
     /** A backend with every optional setting at its default. */
     public Backend(String name, URI url, Secret apiKey, boolean enabled) {
         this(name, url, apiKey, enabled, AuthStyle.AUTO, Map.of(), TimeoutOverrides.NONE, EgressChoice.INHERIT,

@@ -3,7 +3,7 @@ package llmproxy.protocol;
 import llmproxy.config.AuthStyle;
 import llmproxy.config.Backend;
 import llmproxy.config.EgressChoice;
-import llmproxy.config.Protocol;
+import llmproxy.config.BackendProtocol;
 import llmproxy.config.Secret;
 import llmproxy.config.TimeoutOverrides;
 import org.junit.jupiter.api.Test;
@@ -19,7 +19,7 @@ class CredentialsTest {
 
     static Backend backend(String url, String key, AuthStyle auth, Map<String, String> headers) {
         return new Backend("b", URI.create(url), Secret.of(key), true, auth, headers, TimeoutOverrides.NONE,
-                EgressChoice.INHERIT, Protocol.AUTO);
+                EgressChoice.INHERIT, BackendProtocol.AUTO);
     }
 
     /** Headers set, and the URI, as one string per call, for compact assertions. */
