@@ -54,6 +54,11 @@ public final class Main {
             config = loader.load(cli.config());
         } catch (ConfigException e) {
             err.println("llm-proxy: invalid config: " + e.getMessage());
+            // Shown beside the errors so one run lists every finding, as the README promises.
+            if (!e.warnings().isEmpty()) {
+                err.println("warnings: " + e.warnings().size());
+                e.warnings().forEach(w -> err.println("  " + w));
+            }
             return 1;
         }
         if (cli.check()) {

@@ -54,7 +54,7 @@ public final class ConfigLoader {
         Problems problems = new Problems();
         Config config = new ConfigBinder(new Values(new EnvSubstitution(env), problems)).bind(root);
         if (problems.hasErrors()) {
-            throw new ConfigException(file, problems.errors());
+            throw new ConfigException(file, problems.errors(), problems.warnings());
         }
         return config;
     }
