@@ -5,6 +5,7 @@ import llmproxy.config.ConfigException;
 import llmproxy.config.ConfigLoader;
 import llmproxy.config.ConfigSummary;
 import llmproxy.config.Problem;
+import llmproxy.demo.Demo;
 import llmproxy.logging.Log;
 import llmproxy.server.ConfigReloader;
 import llmproxy.server.Gateway;
@@ -47,6 +48,9 @@ public final class Main {
         if (cli.version()) {
             out.println("llm-proxy " + VERSION + " (Java " + Runtime.version() + ")");
             return 0;
+        }
+        if (cli.demo()) {
+            return Demo.start(out, err);
         }
         ConfigLoader loader = new ConfigLoader(System.getenv());
         Config config;

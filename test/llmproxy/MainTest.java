@@ -159,6 +159,22 @@ class MainTest {
         assertTrue(r.out().startsWith("usage: java -jar llm-proxy.jar"), r.out());
     }
 
+    @Test
+    void demo_withConfigOrCheck_isBadUsage() {
+        for (String[] args : new String[][] {{"-demo", "-config", "x.yaml"}, {"-check", "-demo"}}) {
+            Run r = run(args);
+
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().startsWith("llm-proxy: -demo runs its built-in configuration; it takes no -config or -check"),
+                    r.err());
+        }
+    }
+
+    @Test
+    void help_mentionsTheDemo() {
+        assertTrue(run("-h").out().contains("-demo "));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"-bogus", "stray", "-config", "-check=yes", "--"})
     void badUsage_exitsTwoWithUsage(String arg) {
