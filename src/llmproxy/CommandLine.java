@@ -3,14 +3,15 @@ package llmproxy;
 import java.nio.file.Path;
 
 /**
- * The parsed command line: {@code [-config FILE] [-check] [-version] [-h]}. Accepts the original's
+ * The parsed command line: {@code [-config FILE] [-check] [-demo] [-version] [-h]}. Accepts the original's
  * spellings {@code -config FILE}, {@code --config FILE} and {@code -config=FILE}, for every flag.
  */
-record CommandLine(Path config, boolean check, boolean version, boolean help) {
+record CommandLine(Path config, boolean check, boolean version, boolean help, boolean demo) {
     static final String USAGE = """
-            usage: java -jar llm-proxy.jar [-config FILE] [-check] [-version] [-h]
+            usage: java -jar llm-proxy.jar [-config FILE] [-check] [-demo] [-version] [-h]
               -config FILE   config file (default: config.yaml in the working directory)
               -check         load and validate the config, print a summary or every problem, then exit
+              -demo          run with a built-in config and fake providers on 127.0.0.1; prints curl commands to try
               -version       print the version and exit
               -h, --help     print this help and exit
             exit codes: 0 ok, and after SIGTERM/SIGINT once every request finished; 1 config or start-up failure,
@@ -30,6 +31,8 @@ record CommandLine(Path config, boolean check, boolean version, boolean help) {
         boolean check = false;
         boolean version = false;
         boolean help = false;
+        boolean demo = false;
+        boolean configGiven = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String name = arg.startsWith("--") ? arg.substring(2) : arg.startsWith("-") ? arg.substring(1) : null;
@@ -54,14 +57,19 @@ record CommandLine(Path config, boolean check, boolean version, boolean help) {
                         throw new UsageException("-config needs a file name");
                     }
                     config = Path.of(value);
+                    configGiven = true;
                 }
                 case "check" -> check = noValue(name, value);
                 case "version", "v" -> version = noValue(name, value);
                 case "h", "help" -> help = noValue(name, value);
+                case "demo" -> demo = noValue(name, value);
                 default -> throw new UsageException("unknown option \"" + arg + "\"");
             }
         }
-        return new CommandLine(config, check, version, help);
+        if (demo && (configGiven || check)) {
+            throw new UsageException("-demo runs its built-in configuration; it takes no -config or -check");
+        }
+        return new CommandLine(config, check, version, help, demo);
     }
 
     private static boolean noValue(String name, String value) throws UsageException {

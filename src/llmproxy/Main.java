@@ -5,6 +5,7 @@ import llmproxy.config.ConfigException;
 import llmproxy.config.ConfigLoader;
 import llmproxy.config.ConfigSummary;
 import llmproxy.config.Problem;
+import llmproxy.demo.Demo;
 import llmproxy.logging.Log;
 import llmproxy.net.HttpClients;
 import llmproxy.server.ConfigReloader;
@@ -50,12 +51,20 @@ public final class Main {
             out.println("llm-proxy " + VERSION + " (Java " + Runtime.version() + ")");
             return 0;
         }
+        if (cli.demo()) {
+            return Demo.start(out, err);
+        }
         ConfigLoader loader = new ConfigLoader(System.getenv());
         Config config;
         try {
             config = loader.load(cli.config());
         } catch (ConfigException e) {
             err.println("llm-proxy: invalid config: " + e.getMessage());
+            // Shown beside the errors so one run lists every finding, as the README promises.
+            if (!e.warnings().isEmpty()) {
+                err.println("warnings: " + e.warnings().size());
+                e.warnings().forEach(w -> err.println("  " + w));
+            }
             return 1;
         }
         if (cli.check()) {

@@ -97,6 +97,33 @@ class MainTest {
     }
 
     @Test
+    void check_invalidConfig_alsoPrintsTheWarnings() throws IOException {
+        Path cfg = write("both.yaml", VALID.replace("listen: \"127.0.0.1:0\"", "listen: \"nope\"")
+                + "loging:\n  level: debug\n");
+
+        Run r = run("-check", "-config", cfg.toString());
+
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("listen (line 1)"), r.err());
+        assertTrue(r.err().contains("warnings: 1\n  loging (line 20): unknown key \"loging\" (did you mean \"logging\"?); ignored"),
+                r.err());
+    }
+
+    @Test
+    void check_placeholderKeys_areWarnings() throws IOException {
+        Path cfg = write("config.yaml", VALID.replace("sk-proxy-secret-check-0123456789", "sk-proxy-placeholder-change-me")
+                .replace("sk-backend-secret-check-987654321", "sk-placeholder-openai"));
+
+        Run r = run("-check", "-config", cfg.toString());
+
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("warnings   2\n"
+                + "  proxy_api_key (line 2): still holds a placeholder from config.example.yaml; replace it with the real key\n"
+                + "  backends[0].api_key (line 6): still holds a placeholder from config.example.yaml; replace it with the real key\n"),
+                r.out());
+    }
+
+    @Test
     void yamlSyntaxError_namesFileLineAndColumn() throws IOException {
         Path cfg = write("tabs.yaml", "backends:\n\t- name: x\n");
 
@@ -130,6 +157,22 @@ class MainTest {
 
         assertEquals(0, r.code());
         assertTrue(r.out().startsWith("usage: java -jar llm-proxy.jar"), r.out());
+    }
+
+    @Test
+    void demo_withConfigOrCheck_isBadUsage() {
+        for (String[] args : new String[][] {{"-demo", "-config", "x.yaml"}, {"-check", "-demo"}}) {
+            Run r = run(args);
+
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().startsWith("llm-proxy: -demo runs its built-in configuration; it takes no -config or -check"),
+                    r.err());
+        }
+    }
+
+    @Test
+    void help_mentionsTheDemo() {
+        assertTrue(run("-h").out().contains("-demo "));
     }
 
     @ParameterizedTest

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -22,6 +23,9 @@ final class ConfigBinder {
     /** scheme://...@ before the first '/', '?' or '#': userinfo in the authority. */
     private static final Pattern USERINFO = Pattern.compile("\\s*[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*@");
     private static final Pattern STATUS = Pattern.compile("[1-5][0-9][0-9]|[1-5][xX][xX]");
+    /** Marks of the stand-in keys in config.example.yaml; a key still holding one is refused by every provider. */
+    private static final List<String> PLACEHOLDERS = List.of("placeholder", "change-me");
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)");
 
     private final Values values;
     private final Problems problems;
@@ -54,6 +58,7 @@ final class ConfigBinder {
             problems.warn("proxy_api_key", lineIfPresent(top, "proxy_api_key"),
                     "not set; authentication is off, so anyone who can reach the proxy can use it");
         }
+        warnIfPlaceholder(top, "proxy_api_key", proxyApiKey);
         Set<String> backendNames = new LinkedHashSet<>();
         List<Backend> backends = backends(top.node("backends"), top.line("backends"), backendNames);
         Set<String> enabled = new LinkedHashSet<>();
@@ -86,6 +91,18 @@ final class ConfigBinder {
         return s.has(key) ? s.line(key) : 0;
     }
 
+    /** Names the environment variable the value comes from, when there is one, since that is what to set. */
+    private void warnIfPlaceholder(Section s, String key, Secret secret) {
+        String value = secret.value().toLowerCase(Locale.ROOT);
+        if (PLACEHOLDERS.stream().noneMatch(value::contains)) {
+            return;
+        }
+        Matcher variable = s.node(key) instanceof YamlNode.Scalar raw ? VARIABLE.matcher(raw.value()) : null;
+        problems.warn(s.path(key), s.line(key), "still holds a placeholder from config.example.yaml; "
+                + (variable != null && variable.find() ? "set " + variable.group(1) + " to" : "replace it with")
+                + " the real key");
+    }
+
     private List<Backend> backends(YamlNode node, int line, Set<String> names) {
         List<Backend> result = new ArrayList<>();
         YamlNode.Sequence seq = values.sequence(node, "backends", line);
@@ -104,6 +121,7 @@ final class ConfigBinder {
             String name = s.string("name", "");
             String url = s.string("url", "");
             Secret apiKey = s.secret("api_key");
+            warnIfPlaceholder(s, "api_key", apiKey);
             boolean enabled = s.bool("enabled", true);
             BackendOptions options = new BackendOptions(values, s);
             AuthStyle auth = options.auth();

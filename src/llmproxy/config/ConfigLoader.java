@@ -60,7 +60,7 @@ public final class ConfigLoader {
         FileRefs files = new FileRefs();
         Config config = new ConfigBinder(new Values(new EnvSubstitution(env, files), problems, files), env).bind(root);
         if (problems.hasErrors()) {
-            throw new ConfigException(file, problems.errors());
+            throw new ConfigException(file, problems.errors(), problems.warnings());
         }
         return config;
     }

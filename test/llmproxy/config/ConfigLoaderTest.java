@@ -110,9 +110,14 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void projectConfigExample_loadsWithoutEnvironmentOrWarnings() throws ConfigException {
+    void projectConfigExample_loadsWithoutEnvironment_warningOnlyAboutItsPlaceholderKeys() throws ConfigException {
         Config c = new ConfigLoader(Map.of()).load(Path.of("config.example.yaml"));
-        assertEquals(List.of(), c.warnings());
+        assertEquals(List.of(
+                "proxy_api_key (line 18): still holds a placeholder from config.example.yaml; set PROXY_API_KEY to the real key",
+                "backends[0].api_key (line 24): still holds a placeholder from config.example.yaml; set OPENAI_API_KEY to the real key",
+                "backends[1].api_key (line 29): still holds a placeholder from config.example.yaml; set ANTHROPIC_API_KEY to the real key",
+                "backends[2].api_key (line 33): still holds a placeholder from config.example.yaml; set OPENROUTER_API_KEY to the real key"),
+                c.warnings().stream().map(Problem::toString).toList());
         assertEquals(List.of("openai", "anthropic", "openrouter", "local-vllm"), c.backends().stream().map(Backend::name).toList());
         assertEquals(URI.create("https://openrouter.ai/api/v1"), c.backend("openrouter").url());
         assertEquals(URI.create("http://127.0.0.1:8000/v1"), c.backend("local-vllm").url());
@@ -127,6 +132,14 @@ class ConfigLoaderTest {
                 .load(Path.of("config.example.yaml"));
         assertTrue(c.backend("openai").apiKey().matches("sk-real"));
         assertEquals(URI.create("http://gpu-box:9000/v1"), c.backend("local-vllm").url());
+    }
+
+    @Test
+    void projectConfigExample_withEveryKeyFromTheEnvironment_hasNoWarnings() throws ConfigException {
+        Config c = new ConfigLoader(Map.of("PROXY_API_KEY", "sk-proxy-real", "OPENAI_API_KEY", "sk-real",
+                "ANTHROPIC_API_KEY", "sk-ant-real", "OPENROUTER_API_KEY", "sk-or-real"))
+                .load(Path.of("config.example.yaml"));
+        assertEquals(List.of(), c.warnings());
     }
 
     @Test
@@ -440,6 +453,39 @@ class ConfigLoaderTest {
     void emptyProxyApiKey_warnsThatAuthenticationIsOff() throws ConfigException {
         assertEquals(List.of("proxy_api_key (line 1): not set; authentication is off, so anyone who can reach the proxy can use it"),
                 warnings(BASE.replace("proxy_api_key: k", "proxy_api_key: \"\"")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sk-proxy-placeholder-change-me", "sk-placeholder-openai", "sk-ant-placeholder",
+            "sk-or-placeholder", "CHANGE-ME", "my-Placeholder"})
+    void placeholderKey_writtenLiterally_warnsToReplaceIt(String key) throws ConfigException {
+        assertEquals(List.of(
+                        "proxy_api_key (line 1): still holds a placeholder from config.example.yaml; replace it with the real key",
+                        "backends[0].api_key (line 5): still holds a placeholder from config.example.yaml; replace it with the real key"),
+                warnings(BASE.replace("proxy_api_key: k", "proxy_api_key: \"" + key + "\"")
+                        .replace("url: https://api.openai.com/v1", "url: https://api.openai.com/v1\n    api_key: " + key)));
+    }
+
+    @Test
+    void placeholderKey_fromAnEnvironmentDefault_namesTheVariableToSet() throws ConfigException {
+        assertEquals(List.of("proxy_api_key (line 1): still holds a placeholder from config.example.yaml; set MY_KEY to the real key"),
+                warnings(BASE.replace("proxy_api_key: k", "proxy_api_key: \"${MY_KEY:-change-me}\"")));
+    }
+
+    @Test
+    void realKeyFromTheEnvironment_overridesThePlaceholderDefault_withoutWarning() throws ConfigException {
+        env.put("MY_KEY", "sk-real-key");
+        assertEquals(List.of(), warnings(BASE.replace("proxy_api_key: k", "proxy_api_key: \"${MY_KEY:-change-me}\"")));
+    }
+
+    @Test
+    void warnings_areKeptBesideTheErrors_whenLoadingFails() {
+        ConfigException e = assertThrows(ConfigException.class, () -> load(BASE + "fallback:\n  cooldown_second: 30\n"
+                + "logging:\n  level: loud\n"));
+        assertEquals(List.of("logging.level (line 15): must be one of debug, info, warn, error, got \"loud\""),
+                e.problems().stream().map(Problem::toString).toList());
+        assertEquals(List.of("fallback.cooldown_second (line 13): unknown key \"cooldown_second\" (did you mean \"cooldown_seconds\"?); ignored"),
+                e.warnings().stream().map(Problem::toString).toList());
     }
 
     @Test
