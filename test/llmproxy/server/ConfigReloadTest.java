@@ -143,7 +143,7 @@ class ConfigReloadTest {
     void start(Path configFile, Duration poll, boolean watchFolder) throws Exception {
         ConfigLoader loader = new ConfigLoader(Map.of("A", a.url(), "B", b.url()));
         Config config = loader.load(configFile);
-        log = new Log();
+        log = new llmproxy.logging.CapturedLog().log();
         log.apply(config.logging(), Gateway.secrets(config));
         gateway = Gateway.start(config, log, Clock.systemUTC());
         closeables.add(log);

@@ -76,7 +76,7 @@ class OpenAiClientTlsTest {
                     routes:
                       - {backend: a, model: up}
                 """.formatted(PROXY_KEY, id.chainPem(), id.keyPem()), Path.of("tls.yaml"));
-        Log log = closer.add(new Log());
+        Log log = closer.add(new llmproxy.logging.CapturedLog().log());
         Gateway gateway = closer.add(Gateway.start(config, log, Clock.systemUTC()));
 
         ProcessBuilder pb = new ProcessBuilder("node", "tls-listener.mjs",

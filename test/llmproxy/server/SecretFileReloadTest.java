@@ -56,7 +56,7 @@ class SecretFileReloadTest {
                 """.formatted(up.url(), key));
         ConfigLoader loader = new ConfigLoader(Map.of());
         Config config = loader.load(file);
-        Log log = closer.add(new Log());
+        Log log = closer.add(new llmproxy.logging.CapturedLog().log());
         log.apply(config.logging(), config.secrets());
         Gateway gateway = closer.add(Gateway.start(config, log, Clock.systemUTC()));
         ConfigReloader reloader = closer.add(ConfigReloader.start(file, loader, gateway, log, Duration.ofMillis(100),

@@ -75,7 +75,7 @@ class TlsListenerTest {
     void servesHttps(String tls) throws Exception {
         MockUpstream up = closer.upstream(MockUpstream.chatOk("over-tls"));
         Config config = load(yaml(tls), Map.of("A", up.url()));
-        Log log = closer.add(new Log());
+        Log log = closer.add(new llmproxy.logging.CapturedLog().log());
         Gateway gateway = closer.add(Gateway.start(config, log, Clock.systemUTC()));
         HttpClient client = pki.client();
         closer.add(client::shutdownNow);
@@ -143,7 +143,7 @@ class TlsListenerTest {
         Map<String, String> env = Map.of("A", up.url(), "LOG", logDir.resolve("proxy.log").toString());
         String logging = "logging:\n  general_file: \"${LOG}\"\n";
         Config first = load(yaml("cert_file: \"" + rsa.chainPem() + "\"\nkey_file: \"" + rsa.keyPem() + "\"") + logging, env);
-        Log log = closer.add(new Log());
+        Log log = closer.add(new llmproxy.logging.CapturedLog().log());
         log.apply(first.logging(), first.secrets());
         Gateway gateway = closer.add(Gateway.start(first, log, Clock.systemUTC()));
 
