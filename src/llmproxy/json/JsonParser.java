@@ -260,35 +260,11 @@ public final class JsonParser {
     }
 
     private void utf8(int b) throws JsonException {
-        int extra;
-        int min;
-        if (b >= 0xc2 && b <= 0xdf) {
-            extra = 1;
-            min = 0x80;
-        } else if (b >= 0xe0 && b <= 0xef) {
-            extra = 2;
-            min = 0x800;
-        } else if (b >= 0xf0 && b <= 0xf4) {
-            extra = 3;
-            min = 0x10000;
-        } else {
+        int n = Utf8.sequence(in, pos, end);
+        if (n < 0) {
             throw error("invalid UTF-8");
         }
-        if (end - pos <= extra) {
-            throw error("invalid UTF-8");
-        }
-        int cp = b & (0x3f >> extra);
-        for (int i = 1; i <= extra; i++) {
-            int c = in[pos + i] & 0xff;
-            if ((c & 0xc0) != 0x80) {
-                throw error("invalid UTF-8");
-            }
-            cp = (cp << 6) | (c & 0x3f);
-        }
-        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-            throw error("invalid UTF-8");
-        }
-        pos += extra + 1;
+        pos += n;
     }
 
     private void expect(char c) throws JsonException {
