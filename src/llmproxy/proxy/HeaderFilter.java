@@ -40,23 +40,31 @@ final class HeaderFilter {
     }
 
     /**
-     * Adds the client's request headers that may reach a backend to {@code to}. A header carrying the proxy key
+     * Adds the client's request headers that may reach a backend to {@code to}. A header carrying a client key
      * (a client that also sent it as a cookie or another provider's key header) never leaves the proxy.
      */
-    static void requestHeaders(Headers from, Secret proxyKey, List<UpstreamRequest.Header> to) {
+    static void requestHeaders(Headers from, List<Secret> clientKeys, List<UpstreamRequest.Header> to) {
         Set<String> named = connectionTokens(from.get("Connection"));
-        String key = proxyKey.isSet() ? proxyKey.value() : null;
         for (Map.Entry<String, List<String>> e : from.entrySet()) {
             String name = e.getKey();
             if (REQUEST_DROP.contains(name) || (named != null && named.contains(name)) || !isToken(name)) {
                 continue;
             }
             for (String value : e.getValue()) {
-                if ((key == null || !value.contains(key)) && isValidValue(value)) {
+                if (!containsAny(value, clientKeys) && isValidValue(value)) {
                     to.add(new UpstreamRequest.Header(name, value));
                 }
             }
         }
+    }
+
+    private static boolean containsAny(String value, List<Secret> keys) {
+        for (Secret k : keys) {
+            if (k.isSet() && value.contains(k.value())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** An RFC 9110 token: what a header name must be (the HttpClient refuses anything else). */

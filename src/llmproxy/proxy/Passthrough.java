@@ -30,16 +30,16 @@ final class Passthrough implements Protocol {
     @Override
     public UpstreamRequest prepare(ProxyRequest r, Candidate c) throws AttemptException {
         Backend backend = c.backend();
-        Secret proxyKey = r.snapshot().config().proxyApiKey();
+        List<Secret> clientKeys = r.snapshot().clientKeys();
         URI uri;
         try {
-            uri = UpstreamUrl.join(backend.url(), r.path(), Query.without(r.rawQuery(), proxyKey));
+            uri = UpstreamUrl.join(backend.url(), r.path(), Query.without(r.rawQuery(), clientKeys));
         } catch (IllegalArgumentException e) {
             throw new AttemptException("upstream URL is not valid: " + Text.safe(e.getMessage()));
         }
         byte[] body = c.model().equals(r.alias()) ? r.body() : r.json().withModel(r.body(), c.model());
         List<UpstreamRequest.Header> headers = new ArrayList<>(r.headers().size() + 3);
-        HeaderFilter.requestHeaders(r.headers(), proxyKey, headers);
+        HeaderFilter.requestHeaders(r.headers(), clientKeys, headers);
         uri = credentials(backend, r.headers().containsKey("x-api-key") ? Credentials.ClientStyle.X_API_KEY
                 : Credentials.ClientStyle.BEARER, headers, uri);
         headers.add(new UpstreamRequest.Header("X-Request-ID", r.id()));

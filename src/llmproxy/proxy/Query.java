@@ -4,6 +4,7 @@ import llmproxy.config.Secret;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /** The client's query string on its way upstream. */
 final class Query {
@@ -11,9 +12,9 @@ final class Query {
         throw new AssertionError();
     }
 
-    /** {@code rawQuery} without the parameters whose value is {@code key} (a client's {@code ?api_key=…}). */
-    static String without(String rawQuery, Secret key) {
-        if (rawQuery == null || rawQuery.isEmpty() || !key.isSet()) {
+    /** {@code rawQuery} without the parameters whose value is one of {@code keys} (a client's {@code ?api_key=…}). */
+    static String without(String rawQuery, List<Secret> keys) {
+        if (rawQuery == null || rawQuery.isEmpty() || keys.isEmpty()) {
             return rawQuery;
         }
         StringBuilder sb = null;
@@ -23,7 +24,7 @@ final class Query {
             int end = amp < 0 ? rawQuery.length() : amp;
             String param = rawQuery.substring(start, end);
             int eq = param.indexOf('=');
-            boolean secret = eq >= 0 && key.matches(decode(param.substring(eq + 1)));
+            boolean secret = eq >= 0 && isOneOf(decode(param.substring(eq + 1)), keys);
             if (secret && sb == null) {
                 sb = new StringBuilder(rawQuery.length());
                 appendParams(sb, rawQuery, 0, start);
@@ -36,6 +37,14 @@ final class Query {
             start = end + 1;
         }
         return sb == null ? rawQuery : sb.toString();
+    }
+
+    private static boolean isOneOf(String value, List<Secret> keys) {
+        boolean found = false;
+        for (Secret k : keys) {
+            found |= k.matches(value); // constant time per key, no early exit
+        }
+        return found;
     }
 
     private static void appendParams(StringBuilder sb, String rawQuery, int from, int to) {

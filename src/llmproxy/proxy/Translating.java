@@ -61,15 +61,15 @@ final class Translating implements Protocol {
                     + e.getMessage(), e.status(), translation.error(e));
         }
         Backend backend = c.backend();
-        Secret proxyKey = r.snapshot().config().proxyApiKey();
+        List<Secret> clientKeys = r.snapshot().clientKeys();
         URI uri;
         try {
-            uri = UpstreamUrl.join(backend.url(), translation.upstreamPath(), Query.without(r.rawQuery(), proxyKey));
+            uri = UpstreamUrl.join(backend.url(), translation.upstreamPath(), Query.without(r.rawQuery(), clientKeys));
         } catch (IllegalArgumentException e) {
             throw new AttemptException("upstream URL is not valid: " + Text.safe(e.getMessage()));
         }
         List<UpstreamRequest.Header> client = new ArrayList<>();
-        HeaderFilter.requestHeaders(r.headers(), proxyKey, client);
+        HeaderFilter.requestHeaders(r.headers(), clientKeys, client);
         List<UpstreamRequest.Header> headers = new ArrayList<>(client.size() + 4);
         for (UpstreamRequest.Header h : client) {
             if (!isDialectHeader(h.name())) {

@@ -23,12 +23,25 @@ class HeaderFilterTest {
 
     private static HttpHeaders forwarded(Headers client, Secret proxyKey) {
         List<UpstreamRequest.Header> headers = new java.util.ArrayList<>();
-        HeaderFilter.requestHeaders(client, proxyKey, headers);
+        HeaderFilter.requestHeaders(client, proxyKey == Secret.NONE ? List.of() : List.of(proxyKey), headers);
         Map<String, List<String>> map = new LinkedHashMap<>();
         for (UpstreamRequest.Header h : headers) {
             map.computeIfAbsent(h.name(), k -> new java.util.ArrayList<>()).add(h.value());
         }
         return HttpHeaders.of(map, (a, b) -> true);
+    }
+
+    @Test
+    void requestHeaders_carryingAnyClientKey_neverLeaveTheProxy() {
+        Headers client = new Headers();
+        client.add("X-Goog-Api-Key", "support-bot-key-0001");
+        client.add("Accept", "application/json");
+        List<UpstreamRequest.Header> out = new java.util.ArrayList<>();
+        HeaderFilter.requestHeaders(client, List.of(Secret.of("proxy-key-123456"), Secret.of("support-bot-key-0001")),
+                out);
+        assertEquals(List.of(new UpstreamRequest.Header("Accept", "application/json")), out);
+        assertEquals("a=1", Query.without("a=1&key=support-bot-key-0001",
+                List.of(Secret.of("proxy-key-123456"), Secret.of("support-bot-key-0001"))));
     }
 
     @Test
