@@ -445,8 +445,10 @@ public final class ProxyHandler {
             case RequestResult.UpstreamError r -> {
                 trace.finish(r.status(), backend, "upstream error " + r.status(), end);
                 if (r.exhausted()) {
-                    String line = "[" + rid + "] all backends failed for model=" + trace.alias() + ": "
-                            + r.failures() + "; relayed status " + r.status() + " from " + backend;
+                    // Each attempt's reason has its own line already; this one says how the request ended.
+                    String line = "[" + rid + "] all backends failed for model=" + trace.alias() + " after "
+                            + trace.attempts().size() + " attempt(s); relayed status " + r.status() + " from "
+                            + backend + took;
                     if (r.status() < 500) {
                         log.warn(line); // every backend refused this request: most likely the client's fault
                     } else {
@@ -459,7 +461,8 @@ public final class ProxyHandler {
             }
             case RequestResult.AllFailed r -> {
                 trace.finish(502, "", "all backends failed: " + r.failures(), end);
-                log.error("[" + rid + "] all backends failed for model=" + trace.alias() + ": " + r.failures());
+                log.error("[" + rid + "] all backends failed for model=" + trace.alias() + " after "
+                        + trace.attempts().size() + " attempt(s); answered 502" + took);
             }
             case RequestResult.StreamBroke r -> {
                 trace.finish(502, backend, "upstream broke mid-response: " + r.reason(), end);
