@@ -56,5 +56,7 @@ else
 fi
 
 node smoke.mjs "$JAR"
+# Client keys: 403 outside the allow-list, 429 over rpm, /v1/models per key, as each SDK raises them.
+node access.mjs "$JAR"
 # Cross-protocol translation with the same real clients against strict mocks of the other protocol.
 exec node translate.mjs "$JAR"

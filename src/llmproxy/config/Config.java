@@ -14,11 +14,21 @@ import java.util.Objects;
  * loading. {@code clientKeys} includes {@code proxy_api_key} as the key named {@code default}; when it is empty,
  * authentication is off. {@code network} holds the egress proxy and extra CAs; {@code files} lists the other
  * files the load read ({@code ${file:}} secrets, CA and TLS files), so a reload can notice when they change.
+ * {@code defaults} holds the top-level {@code defaults:} a route may override.
  */
 public record Config(String listen, Secret proxyApiKey, List<Backend> backends, Map<String, ModelAlias> models,
                      Fallback fallback, Detection detection, LogSettings logging, Timeouts timeouts,
                      ServerSettings server, List<Problem> warnings, List<ClientKey> clientKeys, Secret adminApiKey,
-                     Network network, List<Path> files) {
+                     Network network, List<Path> files, Defaults defaults) {
+    /** With the standard {@link Defaults}. */
+    public Config(String listen, Secret proxyApiKey, List<Backend> backends, Map<String, ModelAlias> models,
+                  Fallback fallback, Detection detection, LogSettings logging, Timeouts timeouts,
+                  ServerSettings server, List<Problem> warnings, List<ClientKey> clientKeys, Secret adminApiKey,
+                  Network network, List<Path> files) {
+        this(listen, proxyApiKey, backends, models, fallback, detection, logging, timeouts, server, warnings,
+                clientKeys, adminApiKey, network, files, Defaults.STANDARD);
+    }
+
     /** Without client keys (but the proxy key), an admin key, network settings or referenced files. */
     public Config(String listen, Secret proxyApiKey, List<Backend> backends, Map<String, ModelAlias> models,
                   Fallback fallback, Detection detection, LogSettings logging, Timeouts timeouts,
@@ -52,6 +62,7 @@ public record Config(String listen, Secret proxyApiKey, List<Backend> backends, 
         adminApiKey = adminApiKey == null ? Secret.NONE : adminApiKey;
         network = network == null ? Network.NONE : network;
         files = files == null ? List.of() : List.copyOf(files);
+        defaults = defaults == null ? Defaults.STANDARD : defaults;
     }
 
     /**

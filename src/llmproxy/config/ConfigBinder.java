@@ -78,9 +78,12 @@ final class ConfigBinder {
         Timeouts timeouts = timeouts(section(top, "timeouts"));
         ServerSettings server = server(section(top, "server"), address);
         Network network = new NetworkBinder(values, env).bind(top);
+        Section d = section(top, "defaults");
+        Defaults defaults = new Defaults(d.integer("max_tokens", Defaults.MAX_TOKENS, 1));
+        d.finish();
         top.finish();
         return new Config(listen, proxyApiKey, backends, models, fallback, detection, logging, timeouts, server,
-                problems.warnings(), clientKeys, adminApiKey, network, values.files().files());
+                problems.warnings(), clientKeys, adminApiKey, network, values.files().files(), defaults);
     }
 
     private Section section(Section top, String key) {

@@ -4,19 +4,28 @@ import java.util.Objects;
 
 /**
  * One way to serve an alias: send it to {@code backend} as upstream model {@code model}. Within a priority tier,
- * a route with {@code weight} 3 comes first three times as often as one with weight 1.
+ * a route with {@code weight} 3 comes first three times as often as one with weight 1. {@code maxTokens} (0: not
+ * set) is what a translated request to an Anthropic backend asks for when the OpenAI client named no limit.
  */
-public record Route(String backend, String model, int priority, boolean enabled, int weight) {
+public record Route(String backend, String model, int priority, boolean enabled, int weight, int maxTokens) {
     public Route {
         Objects.requireNonNull(backend, "backend");
         Objects.requireNonNull(model, "model");
         if (weight < 1) {
             throw new IllegalArgumentException("weight must be positive");
         }
+        if (maxTokens < 0) {
+            throw new IllegalArgumentException("maxTokens must not be negative");
+        }
+    }
+
+    /** A route without its own max_tokens. */
+    public Route(String backend, String model, int priority, boolean enabled, int weight) {
+        this(backend, model, priority, enabled, weight, 0);
     }
 
     /** A route of weight 1. */
     public Route(String backend, String model, int priority, boolean enabled) {
-        this(backend, model, priority, enabled, 1);
+        this(backend, model, priority, enabled, 1, 0);
     }
 }

@@ -30,8 +30,6 @@ import java.util.Map;
  * protocol. Only the two chat endpoints can be translated; other paths are not carried.
  */
 final class Translating implements Protocol {
-    /** Anthropic requires max_tokens; an OpenAI client that omits it gets this. */
-    static final int DEFAULT_MAX_TOKENS = 4096;
     /** A non-streaming answer is translated whole, so it is bounded; so is one upstream event. */
     static final int MAX_ANSWER_BYTES = 64 << 20;
     static final int MAX_EVENT_BYTES = 16 << 20;
@@ -55,7 +53,8 @@ final class Translating implements Protocol {
     public UpstreamRequest prepare(ProxyRequest r, Candidate c) throws AttemptException {
         TranslatedRequest t;
         try {
-            t = translation.request(r.body(), c.model(), DEFAULT_MAX_TOKENS);
+            // Anthropic requires max_tokens: an OpenAI client that omits it gets the route's, else the config's default.
+            t = translation.request(r.body(), c.model(), c.maxTokens());
         } catch (TranslationException e) {
             throw new AttemptException("request cannot be translated for " + c.backend().name() + ": "
                     + e.getMessage(), e.status(), translation.error(e));

@@ -80,7 +80,8 @@ public final class Routes {
                 if (b == null || !b.enabled()) {
                     continue;
                 }
-                Candidate c = new Candidate(b, r.model(), r.priority(), alias, r.weight());
+                Candidate c = new Candidate(b, r.model(), r.priority(), alias, r.weight(),
+                        r.maxTokens() > 0 ? r.maxTokens() : config.defaults().maxTokens());
                 if (!seen.add(c.pair())) {
                     continue;
                 }
