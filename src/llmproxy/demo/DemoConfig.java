@@ -2,8 +2,8 @@ package llmproxy.demo;
 
 /**
  * The configuration {@code -demo} runs, as YAML text for the normal {@link llmproxy.config.ConfigLoader}:
- * three backends that are the in-process fakes, and one alias per thing to show. An alias's backends speak
- * the client's protocol, because the proxy relays bodies as they are.
+ * three backends that are the in-process fakes, and one alias per thing to show. The Anthropic-style backend says
+ * {@code protocol: anthropic}, so OpenAI clients reach it through translation.
  */
 final class DemoConfig {
     static final String HOST = FakeServer.HOST;
@@ -54,6 +54,7 @@ final class DemoConfig {
                   - name: "demo-anthropic"
                     url: "http://127.0.0.1:%d/v1"
                     api_key: "sk-ant-demo-upstream"
+                    protocol: "anthropic"                # OpenAI clients reaching it are translated
 
                 models:
                   "gpt-demo":
@@ -68,7 +69,7 @@ final class DemoConfig {
                       - backend: "demo-openai"           # ...serves when the first fails
                         model: "demo-gpt-1"
                         priority: 2
-                  "claude-demo":                         # for Anthropic clients (/v1/messages)
+                  "claude-demo":                         # for Anthropic clients, and OpenAI ones (translated)
                     routes:
                       - backend: "demo-anthropic"
                         model: "demo-claude-1"

@@ -48,7 +48,11 @@ final class DemoGuide {
                 + "#    Run it again: within " + COOLDOWN_SECONDS + " s it is skipped, after that it is tried (and served) again.\n"
                 + "curl -s -w '\\n' " + proxyUrl + "/v1/chat/completions" + bearer
                 + " -d '{\"model\":\"" + FLAKY_ALIAS + "\"," + hello + "}'\n\n"
-                + "# 6. The model aliases clients can ask for\n"
+                + "# 6. Translation: an OpenAI-format request for " + CLAUDE_ALIAS + ", whose backend speaks Anthropic's\n"
+                + "#    Messages API; the proxy translates the request and the answer both ways\n"
+                + "curl -s -w '\\n' " + proxyUrl + "/v1/chat/completions" + bearer
+                + " -d '{\"model\":\"" + CLAUDE_ALIAS + "\"," + hello + "}'\n\n"
+                + "# 7. The model aliases clients can ask for\n"
                 + "curl -s -w '\\n' " + proxyUrl + "/v1/models -H 'Authorization: Bearer " + PROXY_KEY + "'\n\n"
                 + "SDKs: OpenAI base URL " + proxyUrl + "/v1, Anthropic base URL " + proxyUrl + ", API key "
                 + PROXY_KEY + ".\n" + END + "\n";

@@ -170,8 +170,8 @@ class DemoProcessTest {
     }
 
     @Test
-    void printsSixCurlCommands_eachWithTheRealPortAndTheDemoKey() {
-        assertEquals(6, commands.size(), printed);
+    void printsSevenCurlCommands_eachWithTheRealPortAndTheDemoKey() {
+        assertEquals(7, commands.size(), printed);
         for (String c : commands) {
             assertTrue(c.contains("http://127.0.0.1:" + port + "/v1/"), c);
             assertTrue(c.contains(DemoConfig.PROXY_KEY), c);
@@ -257,6 +257,13 @@ class DemoProcessTest {
         assertTrue(log.contains("attempt failed: backend=demo-openai-flaky model=demo-gpt-1 status 503; cooldown until "),
                 log);
         assertTrue(log.contains("; falling back"), log);
+    }
+
+    @Test
+    void translationCommand_getsAnOpenAiChatCompletionFromTheAnthropicStyleBackend() {
+        Ran r = ranWith("/v1/chat/completions", "\"model\":\"claude-demo\"");
+        assertTrue(r.out().contains("\"object\":\"chat.completion\""), r.describe());
+        assertTrue(r.out().contains("\"content\":\"" + ANTHROPIC_ANSWER + "\""), r.describe());
     }
 
     @Test
