@@ -75,6 +75,7 @@ final class ModelsBinder {
             int priority = s.integer("priority", 0, 0);
             boolean enabled = s.bool("enabled", true);
             int weight = s.integer("weight", 1, 1);
+            Boolean prefill = s.has("prefill") ? s.bool("prefill", false) : null;
             s.finish();
             if (backend.isBlank()) {
                 problems.error(s.path("backend"), s.line("backend"), "is required");
@@ -86,7 +87,7 @@ final class ModelsBinder {
             if (model.isBlank()) {
                 problems.error(s.path("model"), s.line("model"), "is required");
             }
-            routes.add(new Route(backend, model, priority, enabled, weight));
+            routes.add(new Route(backend, model, priority, enabled, weight, prefill));
         }
         return routes;
     }

@@ -4,15 +4,22 @@ import java.util.Objects;
 
 /**
  * One way to serve an alias: send it to {@code backend} as upstream model {@code model}. Within a priority tier,
- * a route with {@code weight} 3 comes first three times as often as one with weight 1.
+ * a route with {@code weight} 3 comes first three times as often as one with weight 1. {@code prefill}: whether
+ * the backend continues an answer from a trailing assistant message ({@code null}: not configured, decided by
+ * the backend's dialect).
  */
-public record Route(String backend, String model, int priority, boolean enabled, int weight) {
+public record Route(String backend, String model, int priority, boolean enabled, int weight, Boolean prefill) {
     public Route {
         Objects.requireNonNull(backend, "backend");
         Objects.requireNonNull(model, "model");
         if (weight < 1) {
             throw new IllegalArgumentException("weight must be positive");
         }
+    }
+
+    /** A route without a configured prefill. */
+    public Route(String backend, String model, int priority, boolean enabled, int weight) {
+        this(backend, model, priority, enabled, weight, null);
     }
 
     /** A route of weight 1. */
