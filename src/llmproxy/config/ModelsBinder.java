@@ -75,7 +75,7 @@ final class ModelsBinder {
             int priority = s.integer("priority", 0, 0);
             boolean enabled = s.bool("enabled", true);
             int weight = s.integer("weight", 1, 1);
-            Boolean prefill = s.has("prefill") ? s.bool("prefill", false) : null;
+            Boolean prefill = s.node("prefill") == null ? null : s.bool("prefill", false);
             s.finish();
             if (backend.isBlank()) {
                 problems.error(s.path("backend"), s.line("backend"), "is required");

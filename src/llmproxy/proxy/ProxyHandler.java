@@ -372,6 +372,7 @@ public final class ProxyHandler {
                     long until = cooldowns.coolDown(c.pair(),
                             TimeUnit.SECONDS.toMillis(config.fallback().cooldownSeconds()), "stream broke: " + r.reason());
                     String reason = r.reason() + "; cooldown until " + LocalTimes.format(until);
+                    String told = r.reason();
                     if (r.transcript() != null) {
                         log.warn("[" + request.id() + "] stream from " + c.backend().name() + " broke mid-answer ("
                                 + r.reason() + "); asking the next backend to continue it");
@@ -385,12 +386,13 @@ public final class ProxyHandler {
                             yield new RequestResult.ClientGone(u.by(), u.failure());
                         }
                         reason += "; " + u.failure();
+                        told += "; " + u.failure();
                     }
                     boolean sse = Relay.isEventStream(s.response());
                     if (sse) {
                         try {
                             out.write(ErrorResponses.sseError(request.dialect(), "stream_interrupted",
-                                    "upstream stream from " + c.backend().name() + " broke: " + r.reason()));
+                                    "upstream stream from " + c.backend().name() + " broke: " + told));
                             out.flush();
                         } catch (IOException clientGone) {
                             // Nothing more to tell.

@@ -82,7 +82,7 @@ final class Relay {
             return clientGone(client, e, firstByte);
         } catch (Transcript.Broken e) {
             body.close();
-            return broke(client, e.getMessage(), firstByte, transcript);
+            return broke(client, e, firstByte, transcript);
         }
         if (opening.ended()) {
             return ended(client, firstByte, transcript);
@@ -131,7 +131,7 @@ final class Relay {
                 return clientGone(client, e, firstByte);
             } catch (Transcript.Broken e) {
                 body.close();
-                return broke(client, e.getMessage(), firstByte, transcript);
+                return broke(client, e, firstByte, transcript);
             }
         }
     }
@@ -151,6 +151,20 @@ final class Relay {
             return clientGone(client, e, firstByte);
         }
         return new Result(End.COMPLETE, null, firstByte, null, transcript);
+    }
+
+    /** The events before the one that broke the stream still go out. */
+    private static Result broke(ClientResponse client, Transcript.Broken e, long firstByte, Transcript transcript) {
+        try {
+            if (e.before.length > 0) {
+                client.write(e.before);
+                client.flush();
+            }
+        } catch (IOException gone) {
+            return clientGone(client, gone, firstByte);
+        }
+        return broke(client, e.getMessage(), firstByte == 0 && e.before.length > 0 ? System.nanoTime() : firstByte,
+                transcript);
     }
 
     /** The upstream broke; an answer whose finish already came only lacked its last event, which it gets. */

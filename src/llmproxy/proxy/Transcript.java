@@ -28,12 +28,18 @@ final class Transcript {
     static final int MAX_MALFORMED = 3;
     static final int MAX_EVENT_BYTES = 1 << 20;
 
-    /** The stream cannot go on as it is; {@code getMessage()} says why. */
+    /** The stream cannot go on as it is; {@code getMessage()} says why, {@code before} what still goes out. */
     static final class Broken extends Exception {
         private static final long serialVersionUID = 1L;
+        final transient byte[] before;
 
         Broken(String reason) {
+            this(reason, new byte[0]);
+        }
+
+        Broken(String reason, byte[] before) {
             super(reason, null, false, false);
+            this.before = before;
         }
     }
 
@@ -73,7 +79,13 @@ final class Transcript {
         int start = 0;
         int end;
         while ((end = SseEvents.end(buf, start)) > 0) {
-            if (take(buf, start, end)) {
+            boolean take;
+            try {
+                take = take(buf, start, end);
+            } catch (Broken e) {
+                throw new Broken(e.getMessage(), out.toByteArray());
+            }
+            if (take) {
                 out.write(buf, start, end - start);
             }
             start = end;
@@ -325,7 +337,6 @@ final class Transcript {
             sb.append("}}\n\n");
         }
         text.append(more);
-        textEvents++;
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
