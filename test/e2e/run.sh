@@ -56,5 +56,7 @@ else
 fi
 
 node smoke.mjs "$JAR"
+# Stream rescue (fallback.resume_streams) with the real clients: spliced answers, in-band errors.
+node resume.mjs "$JAR"
 # Cross-protocol translation with the same real clients against strict mocks of the other protocol.
 exec node translate.mjs "$JAR"
