@@ -58,5 +58,7 @@ fi
 node smoke.mjs "$JAR"
 # Client keys: 403 outside the allow-list, 429 over rpm, /v1/models per key, as each SDK raises them.
 node access.mjs "$JAR"
+# Stream rescue (fallback.resume_streams) with the real clients: spliced answers, in-band errors.
+node resume.mjs "$JAR"
 # Cross-protocol translation with the same real clients against strict mocks of the other protocol.
 exec node translate.mjs "$JAR"

@@ -71,7 +71,8 @@ final class ConfigBinder {
                 f.integer("max_retries", 0, 0),
                 modelsBinder.aliasFallback(f.node("alias_fallback"), f.path("alias_fallback"), f.line("alias_fallback"), models),
                 f.integer("retry_same", 0, 0), f.integer("retry_backoff_ms", Fallback.DEFAULT_RETRY_BACKOFF_MS, 1),
-                f.integer("max_retry_wait_seconds", Fallback.DEFAULT_MAX_RETRY_WAIT_SECONDS, 0));
+                f.integer("max_retry_wait_seconds", Fallback.DEFAULT_MAX_RETRY_WAIT_SECONDS, 0),
+                f.bool("resume_streams", false));
         f.finish();
         Detection detection = detection(section(top, "detection"));
         LogSettings logging = logging(section(top, "logging"));

@@ -76,6 +76,7 @@ final class ModelsBinder {
             boolean enabled = s.bool("enabled", true);
             int weight = s.integer("weight", 1, 1);
             int maxTokens = s.integer("max_tokens", 0, 1);
+            Boolean prefill = s.node("prefill") == null ? null : s.bool("prefill", false);
             s.finish();
             if (backend.isBlank()) {
                 problems.error(s.path("backend"), s.line("backend"), "is required");
@@ -87,7 +88,7 @@ final class ModelsBinder {
             if (model.isBlank()) {
                 problems.error(s.path("model"), s.line("model"), "is required");
             }
-            routes.add(new Route(backend, model, priority, enabled, weight, maxTokens));
+            routes.add(new Route(backend, model, priority, enabled, weight, maxTokens, prefill));
         }
         return routes;
     }

@@ -71,7 +71,22 @@ final class Passthrough implements Protocol {
     @Override
     public Relay.Result relay(ProxyRequest r, HttpResponse<UpstreamBody> response, ClientResponse client,
                               long idleNanos, long firstTokenNanos) {
-        return Relay.relay(client, response, r.wantsStream(), idleNanos, firstTokenNanos, r.snapshot().redactor());
+        return Relay.relay(client, response, r.wantsStream(), idleNanos, firstTokenNanos, r.snapshot().redactor(),
+                resumable(r, response) ? new Transcript(r.dialect()) : null);
+    }
+
+    /**
+     * Whether the answer is a chat stream that may be continued elsewhere should it break ({@code
+     * fallback.resume_streams}); only then is it parsed on its way through. A compressed stream is not.
+     */
+    static boolean resumable(ProxyRequest r, HttpResponse<UpstreamBody> response) {
+        if (!r.snapshot().config().fallback().resumeStreams() || !r.wantsStream() || !Relay.isEventStream(response)) {
+            return false;
+        }
+        String encoding = response.headers().firstValue("content-encoding").orElse("identity");
+        String path = r.path().startsWith("/v1/") ? r.path().substring(3) : r.path();
+        return r.method().equals("POST") && encoding.equalsIgnoreCase("identity")
+                && path.equals(r.dialect().chatPath().substring(3));
     }
 
     @Override

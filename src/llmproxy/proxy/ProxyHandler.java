@@ -41,6 +41,7 @@ public final class ProxyHandler {
     private final WriteWatchdog watchdog;
     private final List<RequestListener> listeners;
     private final Supplier<RandomGenerator> random;
+    private final StreamRescue rescue;
 
     public ProxyHandler(UpstreamClient upstream, CooldownRegistry cooldowns, CandidateOrder order, Log log,
                         WriteWatchdog watchdog, List<RequestListener> listeners, Supplier<RandomGenerator> random) {
@@ -51,6 +52,7 @@ public final class ProxyHandler {
         this.log = log;
         this.watchdog = watchdog;
         this.listeners = List.copyOf(listeners);
+        this.rescue = new StreamRescue(upstream, log);
     }
 
     /**
@@ -299,7 +301,7 @@ public final class ProxyHandler {
             if (r.end() == Relay.End.FAILED_BEFORE_CONTENT) {
                 return new Attempt(null, r.failure(), url);
             }
-            return new Attempt(relayed(c, url, s, r, t0), null, url);
+            return new Attempt(relayed(c, url, s, r, t0, n), null, url);
         }
 
         /** Milliseconds to wait before trying the same route again, or -1 to move on. */
@@ -348,9 +350,13 @@ public final class ProxyHandler {
             out.headers().set("X-LLM-Proxy-Attempts", Integer.toString(attempts));
         }
 
-        private RequestResult relayed(Candidate c, String url, Outcome.Success s, Relay.Result r, long t0) {
+        private RequestResult relayed(Candidate c, String url, Outcome.Success s, Relay.Result r, long t0, int n) {
             int status = s.response().statusCode();
             trace.firstByte(r.firstByteNanos());
+            if (r.transcript() != null && r.transcript().malformed() > 0) {
+                log.warn("[" + request.id() + "] dropped " + r.transcript().malformed() + " malformed stream event(s) from "
+                        + c.backend().name() + " (first: " + r.transcript().firstMalformed() + ")");
+            }
             return switch (r.end()) {
                 case COMPLETE, FAILED_BEFORE_CONTENT -> {
                     cooldowns.recovered(c.pair());
@@ -366,11 +372,27 @@ public final class ProxyHandler {
                     long until = cooldowns.coolDown(c.pair(),
                             TimeUnit.SECONDS.toMillis(config.fallback().cooldownSeconds()), "stream broke: " + r.reason());
                     String reason = r.reason() + "; cooldown until " + LocalTimes.format(until);
+                    String told = r.reason();
+                    if (r.transcript() != null) {
+                        log.warn("[" + request.id() + "] stream from " + c.backend().name() + " broke mid-answer ("
+                                + r.reason() + "); asking the next backend to continue it");
+                        StreamRescue.Upshot u = rescue.rescue(request, trace, out, r.transcript(),
+                                candidates.subList(n, candidates.size()), config.timeouts());
+                        if (u.by() != null && !u.clientGone()) {
+                            cooldowns.recovered(u.by().pair());
+                            yield new RequestResult.Relayed(u.by(), status);
+                        }
+                        if (u.clientGone()) {
+                            yield new RequestResult.ClientGone(u.by(), u.failure());
+                        }
+                        reason += "; " + u.failure();
+                        told += "; " + u.failure();
+                    }
                     boolean sse = Relay.isEventStream(s.response());
                     if (sse) {
                         try {
                             out.write(ErrorResponses.sseError(request.dialect(), "stream_interrupted",
-                                    "upstream stream from " + c.backend().name() + " broke: " + r.reason()));
+                                    "upstream stream from " + c.backend().name() + " broke: " + told));
                             out.flush();
                         } catch (IOException clientGone) {
                             // Nothing more to tell.

@@ -23,9 +23,13 @@ final class Relay {
      * The end, a reason when it broke, when the first body byte went out (0 when none did), and for
      * {@link End#FAILED_BEFORE_CONTENT} what the attempt came to.
      */
-    record Result(End end, String reason, long firstByteNanos, Outcome failure) {
+    record Result(End end, String reason, long firstByteNanos, Outcome failure, Transcript transcript) {
         Result(End end, String reason, long firstByteNanos) {
-            this(end, reason, firstByteNanos, null);
+            this(end, reason, firstByteNanos, null, null);
+        }
+
+        Result(End end, String reason, long firstByteNanos, Outcome failure) {
+            this(end, reason, firstByteNanos, failure, null);
         }
     }
 
@@ -39,6 +43,15 @@ final class Relay {
      */
     static Result relay(ClientResponse client, HttpResponse<UpstreamBody> response, boolean requestedStream,
                         long idleNanos, long firstTokenNanos, Redactor redactor) {
+        return relay(client, response, requestedStream, idleNanos, firstTokenNanos, redactor, null);
+    }
+
+    /**
+     * As above; with a {@code transcript} (an SSE chat stream that may be resumed), the stream goes out event by
+     * event as it came, minus single malformed events, and an end before the answer's finish is a break.
+     */
+    static Result relay(ClientResponse client, HttpResponse<UpstreamBody> response, boolean requestedStream,
+                        long idleNanos, long firstTokenNanos, Redactor redactor, Transcript transcript) {
         UpstreamBody body = response.body();
         int status = response.statusCode();
         boolean eventStream = isEventStream(response);
@@ -55,17 +68,24 @@ final class Relay {
         long firstByte = 0;
         try {
             client.sendHead(status, length);
-            if (opening.held().length > 0) {
-                client.write(opening.held());
+            byte[] held = opening.held();
+            if (transcript != null) {
+                held = transcript.relay(held, 0, held.length);
+            }
+            if (held.length > 0) {
+                client.write(held);
                 client.flush();
                 firstByte = System.nanoTime();
             }
         } catch (IOException e) {
             body.close();
             return clientGone(client, e, firstByte);
+        } catch (Transcript.Broken e) {
+            body.close();
+            return broke(client, e, firstByte, transcript);
         }
         if (opening.ended()) {
-            return new Result(End.COMPLETE, null, firstByte);
+            return ended(client, firstByte, transcript);
         }
         while (true) {
             List<ByteBuffer> batch;
@@ -76,15 +96,10 @@ final class Relay {
                 if (client.timedOut()) {
                     return clientGone(client, e, firstByte);
                 }
-                return new Result(End.UPSTREAM_BROKE, UpstreamClient.classify(e).reason(), firstByte);
+                return broke(client, UpstreamClient.classify(e).reason(), firstByte, transcript);
             }
             if (batch == null) {
-                try {
-                    client.flush();
-                } catch (IOException e) {
-                    return clientGone(client, e, firstByte);
-                }
-                return new Result(End.COMPLETE, null, firstByte);
+                return ended(client, firstByte, transcript);
             }
             if (length == -1) {
                 continue; // HEAD, 204, 304: the client expects no body.
@@ -95,7 +110,11 @@ final class Relay {
                     if (n == 0) {
                         continue;
                     }
-                    if (b.hasArray()) {
+                    if (transcript != null) {
+                        byte[] copy = new byte[n];
+                        b.get(copy);
+                        client.write(transcript.relay(copy, 0, n));
+                    } else if (b.hasArray()) {
                         client.write(b.array(), b.arrayOffset() + b.position(), n);
                     } else {
                         byte[] copy = new byte[n];
@@ -110,8 +129,50 @@ final class Relay {
             } catch (IOException e) {
                 body.close();
                 return clientGone(client, e, firstByte);
+            } catch (Transcript.Broken e) {
+                body.close();
+                return broke(client, e, firstByte, transcript);
             }
         }
+    }
+
+    /** The upstream body ended; with a transcript, an answer without its finish broke off rather than ended. */
+    private static Result ended(ClientResponse client, long firstByte, Transcript transcript) {
+        if (transcript != null && !transcript.complete()) {
+            return new Result(End.UPSTREAM_BROKE, "upstream stream ended before the answer was complete", firstByte,
+                    null, transcript);
+        }
+        try {
+            if (transcript != null) {
+                client.write(transcript.closing());
+            }
+            client.flush();
+        } catch (IOException e) {
+            return clientGone(client, e, firstByte);
+        }
+        return new Result(End.COMPLETE, null, firstByte, null, transcript);
+    }
+
+    /** The events before the one that broke the stream still go out. */
+    private static Result broke(ClientResponse client, Transcript.Broken e, long firstByte, Transcript transcript) {
+        try {
+            if (e.before.length > 0) {
+                client.write(e.before);
+                client.flush();
+            }
+        } catch (IOException gone) {
+            return clientGone(client, gone, firstByte);
+        }
+        return broke(client, e.getMessage(), firstByte == 0 && e.before.length > 0 ? System.nanoTime() : firstByte,
+                transcript);
+    }
+
+    /** The upstream broke; an answer whose finish already came only lacked its last event, which it gets. */
+    private static Result broke(ClientResponse client, String reason, long firstByte, Transcript transcript) {
+        if (transcript != null && transcript.complete()) {
+            return ended(client, firstByte, transcript);
+        }
+        return new Result(End.UPSTREAM_BROKE, reason, firstByte, null, transcript);
     }
 
     private static Result clientGone(ClientResponse client, IOException e, long firstByte) {
