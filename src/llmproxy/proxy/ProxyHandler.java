@@ -5,17 +5,13 @@ import llmproxy.access.Access;
 import llmproxy.access.Caller;
 import llmproxy.access.Decision;
 import llmproxy.config.Config;
-import llmproxy.config.Fallback;
-import llmproxy.config.Timeouts;
 import llmproxy.json.JsonBody;
 import llmproxy.json.JsonException;
 import llmproxy.json.JsonScanner;
 import llmproxy.logging.Level;
-import llmproxy.logging.LocalTimes;
 import llmproxy.logging.Log;
 import llmproxy.logging.RequestTrace;
 import llmproxy.protocol.Dialect;
-import llmproxy.routing.Candidate;
 import llmproxy.routing.CandidateOrder;
 import llmproxy.routing.CooldownRegistry;
 import llmproxy.routing.Plan;
@@ -34,25 +30,25 @@ import java.util.concurrent.TimeUnit;
  * client through the same protocol. Every way out is one {@link RequestResult}, finished in one place.
  */
 public final class ProxyHandler {
-    private final UpstreamClient upstream;
-    private final CooldownRegistry cooldowns;
+    /** What the attempts of every request share: the running proxy's parts. */
+    record Parts(UpstreamClient upstream, CooldownRegistry cooldowns, Log log, StreamRescue rescue,
+                 List<RequestListener> listeners, Supplier<RandomGenerator> random) {
+    }
+
+    private final Parts parts;
     private final CandidateOrder order;
     private final Log log;
     private final WriteWatchdog watchdog;
-    private final List<RequestListener> listeners;
-    private final Supplier<RandomGenerator> random;
-    private final StreamRescue rescue;
+    private final RequestEnd end;
 
     public ProxyHandler(UpstreamClient upstream, CooldownRegistry cooldowns, CandidateOrder order, Log log,
                         WriteWatchdog watchdog, List<RequestListener> listeners, Supplier<RandomGenerator> random) {
-        this.random = random;
-        this.upstream = upstream;
-        this.cooldowns = cooldowns;
+        this.parts = new Parts(upstream, cooldowns, log, new StreamRescue(upstream, log), List.copyOf(listeners),
+                random);
         this.order = order;
         this.log = log;
         this.watchdog = watchdog;
-        this.listeners = List.copyOf(listeners);
-        this.rescue = new StreamRescue(upstream, log);
+        this.end = new RequestEnd(log, listeners);
     }
 
     /**
@@ -70,7 +66,7 @@ public final class ProxyHandler {
         try (ClientResponse out = new ClientResponse(exchange, watchdog, writeTimeout)) {
             result = serve(exchange, snapshot, trace, out, access, caller);
         }
-        finish(result, trace);
+        end.finish(result, trace);
         if (result instanceof RequestResult.StreamBroke b && !b.inBand()) {
             throw new AbortConnection(b.reason());
         }
@@ -133,381 +129,12 @@ public final class ProxyHandler {
                     "model \"" + Text.safe(request.alias()) + "\" does not exist or is disabled");
             case Plan.NoBackend n -> reject(out, dialect, 503, "no_available_backend",
                     "model \"" + request.alias() + "\" has no enabled backend");
-            case Plan.Tiers tiers -> new Attempts(request, trace, out,
-                    order.order(tiers, cooldowns, config.fallback().maxRetries())).run();
+            case Plan.Tiers tiers -> new Attempts(parts, request, trace, out,
+                    order.order(tiers, parts.cooldowns(), config.fallback().maxRetries())).run();
         };
     }
 
-    /** The candidates of one request, tried in order until one answer is worth relaying. */
-    private final class Attempts {
-        private final ProxyRequest request;
-        private final RequestTrace trace;
-        private final ClientResponse out;
-        private final List<Candidate> candidates;
-        private final Config config;
-        private final StringBuilder failures = new StringBuilder();
-        private Protocol.AttemptException refusal;
-
-        Attempts(ProxyRequest request, RequestTrace trace, ClientResponse out, List<Candidate> candidates) {
-            this.request = request;
-            this.trace = trace;
-            this.out = out;
-            this.candidates = candidates;
-            this.config = request.snapshot().config();
-        }
-
-        RequestResult run() {
-            Timeouts t = config.timeouts();
-            long requestDeadline = t.requestSeconds() > 0
-                    ? request.startNanos() + TimeUnit.SECONDS.toNanos(t.requestSeconds()) : Long.MAX_VALUE;
-            long cooldownMillis = TimeUnit.SECONDS.toMillis(config.fallback().cooldownSeconds());
-            Outcome.HttpError lastError = null;
-            Candidate lastErrorBy = null;
-            int n = 0;
-            for (Candidate c : candidates) {
-                n++;
-                Protocol protocol = Protocols.of(c.backend(), request.dialect());
-                if (!protocol.carries(request)) {
-                    log.debug("[" + request.id() + "] skipped " + c.backend().name() + "/" + c.model()
-                            + ": its protocol cannot carry " + request.path());
-                    continue;
-                }
-                for (int retry = 0; ; retry++) {
-                    if (System.nanoTime() - requestDeadline >= 0) {
-                        return deadlinePassed(lastError, lastErrorBy, t.requestSeconds());
-                    }
-                    long t0 = System.nanoTime();
-                    Attempt a = attempt(protocol, c, n, c.backend().timeouts(t));
-                    if (a.refusal != null) {
-                        log.debug("[" + request.id() + "] skipped " + c.backend().name() + "/" + c.model() + ": "
-                                + Text.safe(a.refusal.getMessage()));
-                        refusal = a.refusal;
-                        break;
-                    }
-                    if (a.result != null) {
-                        return a.result;
-                    }
-                    FailurePolicy.Decision d = FailurePolicy.decide(a.outcome, config.detection(), cooldownMillis,
-                            cooldowns.nowMillis(), request.body());
-                    int status = a.outcome instanceof Outcome.HttpError e ? e.status() : -1;
-                    String reason = a.outcome instanceof Outcome.Transport tr ? tr.reason() : null;
-                    if (!d.fallback()) {
-                        trace.attempt(attempt(c, a.url, status, null, "returned to client (" + d.why() + ")", t0,
-                                label(a.outcome)));
-                        return relayError(protocol, c, (Outcome.HttpError) a.outcome, false, trace.attempts().size());
-                    }
-                    long wait = retryWait(d, retry);
-                    if (wait >= 0) {
-                        trace.attempt(attempt(c, a.url, status, reason, "retry same route in " + wait + "ms", t0,
-                                label(a.outcome)));
-                        log.warn("[" + request.id() + "] attempt failed: backend=" + c.backend().name() + " model="
-                                + c.model() + " " + d.why() + "; retrying it in " + wait + "ms");
-                        if (!pause(wait)) {
-                            return new RequestResult.ClientGone(c, "interrupted while waiting to retry");
-                        }
-                        continue;
-                    }
-                    String action = "fallback";
-                    String cooled = "";
-                    if (d.cooldownMillis() > 0) {
-                        long until = cooldowns.coolDown(c.pair(), d.cooldownMillis(), d.why());
-                        cooled = "; cooldown until " + LocalTimes.format(until);
-                        action = "fallback, cooldown until " + LocalTimes.format(until);
-                    }
-                    trace.attempt(attempt(c, a.url, status, reason, action, t0, label(a.outcome)));
-                    log.warn("[" + request.id() + "] attempt failed: backend=" + c.backend().name() + " model="
-                            + c.model() + " " + d.why() + cooled + (n < candidates.size() ? "; falling back" : ""));
-                    if (!failures.isEmpty()) {
-                        failures.append("; ");
-                    }
-                    failures.append(c.backend().name()).append('/').append(c.model()).append(": ").append(d.why());
-                    if (a.outcome instanceof Outcome.HttpError e) {
-                        lastError = e;
-                        lastErrorBy = c;
-                    } else {
-                        lastError = null;
-                    }
-                    break;
-                }
-            }
-            if (lastError != null) {
-                return relayError(Protocols.of(lastErrorBy.backend(), request.dialect()), lastErrorBy, lastError,
-                        true, trace.attempts().size());
-            }
-            if (failures.isEmpty() && refusal != null) {
-                // Every backend that could carry the request refused what it asks for: the client's own fault.
-                try {
-                    out.headers().set("Content-Type", "application/json");
-                    out.sendFixed(refusal.status(), refusal.refusal());
-                } catch (IOException clientGone) {
-                    // The client left; the result still says why it was refused.
-                }
-                return new RequestResult.Rejected(refusal.status(), "unsupported_request", Text.safe(refusal.getMessage()));
-            }
-            if (failures.isEmpty()) {
-                return reject(out, request.dialect(), 502, "no_compatible_backend",
-                        "no backend of model \"" + request.alias() + "\" can serve " + request.path());
-            }
-            ErrorResponses.send(out, request.dialect(), 502, "all_backends_failed",
-                    "all backends failed: " + failures);
-            return new RequestResult.AllFailed(failures.toString());
-        }
-
-        /**
-         * One attempt's upshot: a finished request ({@code result}), a failure to judge ({@code outcome}), or a
-         * request this route's protocol refuses ({@code refusal}: skip it, no cooldown).
-         */
-        private record Attempt(RequestResult result, Outcome outcome, String url, Protocol.AttemptException refusal) {
-            Attempt(RequestResult result, Outcome outcome, String url) {
-                this(result, outcome, url, null);
-            }
-        }
-
-        private Attempt attempt(Protocol protocol, Candidate c, int n, Timeouts t) {
-            long t0 = System.nanoTime();
-            UpstreamRequest prepared;
-            try {
-                prepared = protocol.prepare(request, c);
-            } catch (Protocol.AttemptException e) {
-                if (e.isRefusal()) {
-                    return new Attempt(null, null, null, e);
-                }
-                return new Attempt(null, new Outcome.Transport(Outcome.Kind.PROTOCOL, e.getMessage()),
-                        c.backend().url().toString());
-            }
-            String url = prepared.uri().toString();
-            if (log.isEnabled(Level.DEBUG)) {
-                log.debug("[" + request.id() + "] attempt " + n + "/" + candidates.size() + ": backend="
-                        + c.backend().name() + " model=" + c.model() + " via=" + c.viaAlias() + " url=" + url);
-            }
-            long idle = TimeUnit.SECONDS.toNanos(t.streamIdleSeconds());
-            Outcome outcome = upstream.send(prepared, TimeUnit.SECONDS.toNanos(t.responseHeaderSeconds()), idle);
-            if (!(outcome instanceof Outcome.Success s)) {
-                return new Attempt(null, outcome, url);
-            }
-            whoAnswers(c, trace.attempts().size() + 1);
-            boolean stream = request.wantsStream() || Relay.isEventStream(s.response());
-            if (stream) {
-                listeners.forEach(RequestListener::streamOpened);
-            }
-            Relay.Result r;
-            try {
-                r = protocol.relay(request, s.response(), out, idle, TimeUnit.SECONDS.toNanos(t.firstTokenSeconds()));
-            } finally {
-                if (stream) {
-                    listeners.forEach(RequestListener::streamClosed);
-                }
-            }
-            if (r.end() == Relay.End.FAILED_BEFORE_CONTENT) {
-                return new Attempt(null, r.failure(), url);
-            }
-            return new Attempt(relayed(c, url, s, r, t0, n), null, url);
-        }
-
-        /** Milliseconds to wait before trying the same route again, or -1 to move on. */
-        private long retryWait(FailurePolicy.Decision d, int retriesSoFar) {
-            Fallback f = config.fallback();
-            if (!d.retryable() || retriesSoFar >= f.retrySame()) {
-                return -1;
-            }
-            if (d.retryAfterMillis() > 0) {
-                // A short Retry-After is waited out; a long one means: cool down and go elsewhere now.
-                return d.retryAfterMillis() <= f.maxRetryWaitSeconds() * 1000L ? d.retryAfterMillis() : -1;
-            }
-            long cap = Math.min(2000L, (long) f.retryBackoffMs() << Math.min(retriesSoFar, 20));
-            return random.get().nextLong(cap + 1); // full jitter
-        }
-
-        private boolean pause(long millis) {
-            try {
-                Thread.sleep(millis);
-                return true;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-
-        private RequestResult deadlinePassed(Outcome.HttpError lastError, Candidate lastErrorBy, int seconds) {
-            String why = "request deadline of " + seconds + "s (timeouts.request_seconds) passed";
-            if (!failures.isEmpty()) {
-                failures.append("; ");
-            }
-            failures.append(why);
-            if (lastError != null) {
-                return relayError(Protocols.of(lastErrorBy.backend(), request.dialect()), lastErrorBy, lastError,
-                        true, trace.attempts().size());
-            }
-            ErrorResponses.send(out, request.dialect(), 504, "request_timeout", "no answer within " + seconds
-                    + "s: " + failures);
-            return new RequestResult.Rejected(504, "request_timeout", why);
-        }
-
-        /** Says on the response who answered; set before the head goes out, replaced if a fallback answers. */
-        private void whoAnswers(Candidate c, int attempts) {
-            out.headers().set("X-LLM-Proxy-Backend", c.backend().name());
-            out.headers().set("X-LLM-Proxy-Model", c.model());
-            out.headers().set("X-LLM-Proxy-Attempts", Integer.toString(attempts));
-        }
-
-        private RequestResult relayed(Candidate c, String url, Outcome.Success s, Relay.Result r, long t0, int n) {
-            int status = s.response().statusCode();
-            trace.firstByte(r.firstByteNanos());
-            if (r.transcript() != null && r.transcript().malformed() > 0) {
-                log.warn("[" + request.id() + "] dropped " + r.transcript().malformed() + " malformed stream event(s) from "
-                        + c.backend().name() + " (first: " + r.transcript().firstMalformed() + ")");
-            }
-            return switch (r.end()) {
-                case COMPLETE, FAILED_BEFORE_CONTENT -> {
-                    cooldowns.recovered(c.pair());
-                    trace.attempt(attempt(c, url, status, null, "relayed", t0, "ok"));
-                    yield new RequestResult.Relayed(c, status);
-                }
-                case CLIENT_GONE -> {
-                    trace.attempt(attempt(c, url, status, r.reason(), "upstream cancelled", t0, "ok"));
-                    yield new RequestResult.ClientGone(c, r.reason());
-                }
-                case UPSTREAM_BROKE -> {
-                    trace.attempt(attempt(c, url, status, r.reason(), "stream broken", t0, "stream_broken"));
-                    long until = cooldowns.coolDown(c.pair(),
-                            TimeUnit.SECONDS.toMillis(config.fallback().cooldownSeconds()), "stream broke: " + r.reason());
-                    String reason = r.reason() + "; cooldown until " + LocalTimes.format(until);
-                    String told = r.reason();
-                    if (r.transcript() != null) {
-                        log.warn("[" + request.id() + "] stream from " + c.backend().name() + " broke mid-answer ("
-                                + r.reason() + "); asking the next backend to continue it");
-                        StreamRescue.Upshot u = rescue.rescue(request, trace, out, r.transcript(),
-                                candidates.subList(n, candidates.size()), config.timeouts());
-                        if (u.by() != null && !u.clientGone()) {
-                            cooldowns.recovered(u.by().pair());
-                            yield new RequestResult.Relayed(u.by(), status);
-                        }
-                        if (u.clientGone()) {
-                            yield new RequestResult.ClientGone(u.by(), u.failure());
-                        }
-                        reason += "; " + u.failure();
-                        told += "; " + u.failure();
-                    }
-                    boolean sse = Relay.isEventStream(s.response());
-                    if (sse) {
-                        try {
-                            out.write(ErrorResponses.sseError(request.dialect(), "stream_interrupted",
-                                    "upstream stream from " + c.backend().name() + " broke: " + told));
-                            out.flush();
-                        } catch (IOException clientGone) {
-                            // Nothing more to tell.
-                        }
-                    }
-                    yield new RequestResult.StreamBroke(c, status, reason, sse);
-                }
-            };
-        }
-
-        private RequestResult relayError(Protocol protocol, Candidate c, Outcome.HttpError e, boolean exhausted,
-                                         int attempts) {
-            whoAnswers(c, attempts);
-            try {
-                protocol.relayError(request, e, out);
-            } catch (IOException clientGone) {
-                // The client left; the trace still records what it would have got.
-            }
-            trace.firstByte(System.nanoTime());
-            return new RequestResult.UpstreamError(c, e.status(), exhausted, failures.toString());
-        }
-
-        private RequestTrace.Attempt attempt(Candidate c, String url, int status, String error, String action,
-                                             long start, String outcome) {
-            return new RequestTrace.Attempt(c.backend().name(), c.model(), url, status, error, action, start,
-                    System.nanoTime(), c.viaAlias(), outcome);
-        }
-
-        /** The metrics word for a failed attempt's outcome. */
-        private static String label(Outcome o) {
-            return switch (o) {
-                case Outcome.HttpError e -> e.status() >= 500 ? "http_5xx" : "http_4xx";
-                case Outcome.Transport t -> switch (t.kind()) {
-                    case CONNECT -> "connect";
-                    case TIMEOUT -> "timeout";
-                    case TLS -> "tls";
-                    case RESET, PROTOCOL -> "reset";
-                };
-                case Outcome.Success s -> "ok";
-            };
-        }
-    }
-
-    /**
-     * The one place a request ends: its trace is finished, one line says how it went, the listeners hear of it
-     * and the log takes the trace.
-     */
-    private void finish(RequestResult result, RequestTrace trace) {
-        long end = System.nanoTime();
-        String rid = trace.requestId();
-        String backend = result.by() == null ? "" : result.by().backend().name();
-        String took = " took=" + llmproxy.logging.Durations.millis(end - trace.startNanos());
-        switch (result) {
-            case RequestResult.Rejected r -> {
-                trace.finish(r.status(), "", r.code() + ": " + r.message(), end);
-                String line = "[" + rid + "] request rejected: status=" + r.status() + " code=" + r.code() + " "
-                        + r.message();
-                if (r.status() >= 500) {
-                    log.error(line);
-                } else {
-                    log.info(line);
-                }
-            }
-            case RequestResult.Relayed r -> {
-                trace.finish(r.status(), backend, "ok", end);
-                if (log.isEnabled(Level.INFO)) {
-                    log.info("[" + rid + "] request succeeded: backend=" + backend + " model=" + r.by().model()
-                            + " alias=" + trace.alias() + " client=" + trace.client() + " status=" + r.status()
-                            + " attempts=" + trace.attempts().size() + took);
-                }
-            }
-            case RequestResult.UpstreamError r -> {
-                trace.finish(r.status(), backend, "upstream error " + r.status(), end);
-                if (r.exhausted()) {
-                    // Each attempt's reason has its own line already; this one says how the request ended.
-                    String line = "[" + rid + "] all backends failed for model=" + trace.alias() + " after "
-                            + trace.attempts().size() + " attempt(s); relayed status " + r.status() + " from "
-                            + backend + took;
-                    if (r.status() < 500) {
-                        log.warn(line); // every backend refused this request: most likely the client's fault
-                    } else {
-                        log.error(line);
-                    }
-                } else if (log.isEnabled(Level.INFO)) {
-                    log.info("[" + rid + "] upstream error relayed: model=" + trace.alias() + " backend=" + backend
-                            + " status=" + r.status() + took);
-                }
-            }
-            case RequestResult.AllFailed r -> {
-                trace.finish(502, "", "all backends failed: " + r.failures(), end);
-                log.error("[" + rid + "] all backends failed for model=" + trace.alias() + " after "
-                        + trace.attempts().size() + " attempt(s); answered 502" + took);
-            }
-            case RequestResult.StreamBroke r -> {
-                trace.finish(502, backend, "upstream broke mid-response: " + r.reason(), end);
-                log.error("[" + rid + "] upstream broke mid-response: backend=" + backend + " model="
-                        + r.by().model() + " reason=" + r.reason());
-            }
-            case RequestResult.ClientGone r -> {
-                trace.finish(499, backend, "client disconnected: " + r.reason(), end);
-                log.info("[" + rid + "] client disconnected" + (backend.isEmpty() ? "" : ": backend=" + backend)
-                        + " (" + r.reason() + ")" + took + "; upstream request cancelled");
-            }
-        }
-        for (RequestListener l : listeners) {
-            try {
-                l.finished(result, trace);
-            } catch (RuntimeException e) {
-                log.error("[" + rid + "] request listener failed", e);
-            }
-        }
-        log.request(trace);
-    }
-
-    private static RequestResult reject(ClientResponse out, Dialect dialect, int status, String code, String message) {
+    static RequestResult reject(ClientResponse out, Dialect dialect, int status, String code, String message) {
         ErrorResponses.send(out, dialect, status, code, message);
         return new RequestResult.Rejected(status, code, message);
     }
