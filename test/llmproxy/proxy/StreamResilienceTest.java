@@ -197,6 +197,33 @@ class StreamResilienceTest {
     }
 
     @Test
+    void flappingPrimary_isProbedWhenItsCooldownEnds_restoredOnSuccess_andCooledLongerEachTimeItFailsAgain()
+            throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean healthy = new java.util.concurrent.atomic.AtomicBoolean(false);
+        MockUpstream a = closer.upstream((ex, req) -> (healthy.get() ? MockUpstream.chatOk("a")
+                : MockUpstream.json(500, "{}")).respond(ex, req));
+        MockUpstream b = closer.upstream(MockUpstream.chatOk("b"));
+        ProxyFixture p = proxy(a, b, Map.of());
+        llmproxy.routing.Candidate.Pair pairA = new llmproxy.routing.Candidate.Pair("a", "upstream-a");
+        String[] auth = {"Authorization", "Bearer " + KEY};
+
+        p.post("/v1/chat/completions", "{\"model\":\"gpt\"}", auth);
+        assertEquals(clock.millis() + 60_000, p.gateway().cooldowns().until(pairA), "first failure: the base cooldown");
+        clock.advance(java.time.Duration.ofSeconds(61));
+        p.post("/v1/chat/completions", "{\"model\":\"gpt\"}", auth); // the probe fails: one attempt, then b
+        assertEquals(2, a.count());
+        assertEquals(clock.millis() + 120_000, p.gateway().cooldowns().until(pairA), "a failed probe: twice as long");
+
+        clock.advance(java.time.Duration.ofSeconds(121));
+        healthy.set(true);
+        HttpResponse<String> probe = p.post("/v1/chat/completions", "{\"model\":\"gpt\"}", auth);
+        assertTrue(probe.body().contains("\"a\""), "the probe that succeeds is served by the primary");
+        healthy.set(false);
+        p.post("/v1/chat/completions", "{\"model\":\"gpt\"}", auth);
+        assertEquals(clock.millis() + 60_000, p.gateway().cooldowns().until(pairA), "after a success: the base again");
+    }
+
+    @Test
     void upstreamThat200sThenBreaksBeforeAnyByte_fallsBack() throws Exception {
         MockUpstream a = closer.upstream((ex, req) -> {
             ex.getResponseHeaders().set("Content-Type", "application/json");
