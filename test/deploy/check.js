@@ -45,21 +45,33 @@ ok(`round 1: ${r1.length} requests (${count(r1, (r) => r.stream)} streams), all 
 // Round 2: A stopped with SIGTERM, then B killed with SIGKILL, both under load.
 const r2 = results('round2.jsonl');
 const failed = r2.filter((r) => !r.ok);
-const notB = failed.filter((r) => r.upstream !== B);
+const fromA = r2.filter((r) => r.upstream === A);
+// Closing a listening socket resets the connections still waiting in its accept queue. nginx has sent their
+// requests and does not retry a POST, so they fail with a 502 although the replica never saw them (the race
+// docs/deploy.md describes; rare). Such a failure must be a 502, over within 0.5 s of the listener being seen
+// closed, and matched by nginx logging a reset while waiting for the response header from A. Everything
+// else A was sent must complete.
+const resetsLogged = read('nginx-error.log').split('\n').filter((l) =>
+  l.includes('(104: Connection reset by peer) while reading response header from upstream') &&
+  l.includes(`upstream: "http://${A}/`)).length;
+const queueResets = fromA.filter((r) => !r.ok && r.status === 502 && r.end >= termAt - SLACK_MS && r.end <= closedAt + 500);
+const failedOnA = fromA.filter((r) => !r.ok && !queueResets.includes(r));
+if (failedOnA.length) fail(`round 2: the gracefully stopped replica has ${failedOnA.length} failed requests:\n  ${show(failedOnA)}`);
+if (queueResets.length > resetsLogged) fail(`round 2: ${queueResets.length} 502s from ${A} as its listener closed, but nginx logged only ${resetsLogged} connection resets from it:\n  ${show(queueResets)}`);
+if (queueResets.length) console.log(`note: ${queueResets.length} request(s) reset in ${A}'s accept queue as its listener closed (never seen by the replica; nginx logged the reset)`);
+const notB = failed.filter((r) => r.upstream !== B && !queueResets.includes(r));
 if (notB.length) fail(`round 2: ${notB.length} failed requests not answered by the killed replica ${B}:\n  ${show(notB)}`);
 // In flight: started before the process was gone, ended after the signal (connections still queued on a
 // SIGKILLed listener until the process is gone are reset too).
-const notInFlight = failed.filter((r) => r.start > deadAt + SLACK_MS || r.end < killAt - SLACK_MS);
+const notInFlight = failed.filter((r) => r.upstream === B).filter((r) => r.start > deadAt + SLACK_MS || r.end < killAt - SLACK_MS);
 if (notInFlight.length) fail(`round 2: ${notInFlight.length} failures on ${B} were not in flight between its SIGKILL (${killAt}) and its end (${deadAt}):\n  ${show(notInFlight)}`);
-ok(`round 2: ${failed.length} failed requests, all in flight on the SIGKILLed replica when it died (${deadAt - killAt} ms from signal to gone)`);
+ok(`round 2: ${failed.length - queueResets.length} failed requests, all in flight on the SIGKILLed replica when it died (${deadAt - killAt} ms from signal to gone)`);
 
-const fromA = r2.filter((r) => r.upstream === A);
-if (count(fromA, (r) => !r.ok)) fail('round 2: the gracefully stopped replica has failed requests');
-const drainedOnA = fromA.filter((r) => r.start <= termAt && r.end >= termAt);
+const drainedOnA = fromA.filter((r) => r.start <= termAt && r.end >= termAt && !queueResets.includes(r));
 if (drainedOnA.length === 0) fail('round 2: no request was in flight on the replica at its SIGTERM; the test proved nothing');
 const lateOnA = fromA.filter((r) => r.start > closedAt + SLACK_MS);
 if (lateOnA.length) fail(`round 2: ${lateOnA.length} requests reached ${A} after it closed its listener:\n  ${show(lateOnA)}`);
-ok(`round 2: SIGTERM replica: ${fromA.length} requests, none failed; ${drainedOnA.length} in flight at the SIGTERM ` +
+ok(`round 2: SIGTERM replica: ${fromA.length} requests, none it accepted failed; ${drainedOnA.length} in flight at the SIGTERM ` +
    `(${count(drainedOnA, (r) => r.stream)} streams) all completed; nothing new reached it once its listener closed (${closedAt - termAt} ms after the signal)`);
 
 const fromC = r2.filter((r) => r.upstream === C);
@@ -69,8 +81,8 @@ if (afterKill.length === 0 || count(afterKill, (r) => r.upstream !== C)) fail('r
 ok(`round 2: surviving replica: ${fromC.length} requests (${count(fromC, (r) => r.stream)} streams), all complete; ` +
    `${afterKill.length} started after the killed replica was gone, all on it`);
 
-const streamsFailed = count(failed, (r) => r.stream);
-ok(`round 2: killed replica: ${count(r2, (r) => r.upstream === B)} requests, ${failed.length} lost in flight (${streamsFailed} streams)`);
+const streamsFailed = count(failed, (r) => r.upstream === B && r.stream);
+ok(`round 2: killed replica: ${count(r2, (r) => r.upstream === B)} requests, ${count(failed, (r) => r.upstream === B)} lost in flight (${streamsFailed} streams)`);
 
 // The survivor's /metrics covers both rounds exactly.
 const servedC = count(r1, (r) => r.upstream === C) + count(fromC, (r) => r.ok);

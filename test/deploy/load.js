@@ -10,9 +10,7 @@ const fs = require('fs');
 const [url, key, conc, seconds, max, streamEvery, out] = process.argv.slice(2);
 const CHUNKS = 10; // what mock-upstream.js sends per stream
 
-// A new connection per request, like most SDK clients after an idle spell: nginx closes idle kept-alive client
-// connections when it reloads, and a request written on one as it closes would fail for no fault of the replicas.
-const agent = new http.Agent({ keepAlive: false, maxSockets: Number(conc) });
+const agent = new http.Agent({ keepAlive: true, maxSockets: Number(conc) });
 const deadline = Date.now() + Number(seconds) * 1000;
 const results = [];
 let started = 0;
