@@ -173,6 +173,11 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    /** Proxied requests being handled now (a request ends after its log line and trace, not with its answer). */
+    public int inFlight() {
+        return server.inFlight();
+    }
+
     public Snapshot snapshot() {
         return current.get();
     }

@@ -84,6 +84,11 @@ public final class ProxyServer {
         return server.getAddress();
     }
 
+    /** Proxied requests being handled now; a request counts until its log trace is handed over. */
+    public int inFlight() {
+        return dispatcher.inFlight();
+    }
+
     /**
      * Graceful stop: /health turns 503, the listener closes, in-flight requests and streams get up to
      * {@code graceSeconds} to finish, then every connection is closed. True when every request finished.

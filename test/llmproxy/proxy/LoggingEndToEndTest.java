@@ -94,7 +94,7 @@ class LoggingEndToEndTest {
         ProxyFixture p = proxy(true, a, b, dir);
 
         traffic(p);
-        p.log().flush();
+        p.settle();
 
         List<Path> requests = files(dir.resolve("requests"));
         List<Path> errors = files(dir.resolve("errors"));
@@ -115,7 +115,7 @@ class LoggingEndToEndTest {
         ProxyFixture p = proxy(false, a, b, dir);
 
         traffic(p);
-        p.log().flush();
+        p.settle();
 
         String general = read(files(dir.resolve("general")));
         assertTrue(general.contains("attempt 1: backend=a"), general);
@@ -133,7 +133,7 @@ class LoggingEndToEndTest {
             assertEquals(200, p.post("/v1/chat/completions", "{\"model\":\"m\"}",
                     "Authorization", "Bearer " + PROXY_KEY).statusCode());
         }
-        p.log().flush();
+        p.settle();
 
         assertEquals(List.of(notADir), files(dir));
         assertEquals(3, a.count());
@@ -149,7 +149,7 @@ class LoggingEndToEndTest {
         assertEquals(404, p.post("/v1/chat/completions",
                 "{\"model\":\"x\\n[2026-01-01 00:00:00] [ERROR] FAKE\\u001b[31m\"}",
                 "Authorization", "Bearer " + PROXY_KEY).statusCode());
-        p.log().flush();
+        p.settle();
 
         List<Path> all = files(dir);
         assertEquals(3, all.size(), "general log, request file, error copy: " + all);
@@ -179,7 +179,7 @@ class LoggingEndToEndTest {
                 assertEquals(200, status.get());
             }
         }
-        p.log().flush();
+        p.settle();
 
         List<Path> requests = files(dir.resolve("requests"));
         assertEquals(40, requests.size(), requests.toString());

@@ -69,8 +69,26 @@ public final class ProxyFixture implements AutoCloseable {
         return log;
     }
 
+    /**
+     * Waits until no request is in flight, then until the log has written everything: a client has its answer a
+     * moment before the proxy has logged the request, so a test reading logs right after a response must settle.
+     */
+    public void settle() {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (gateway.inFlight() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5); // polling the condition above, with a deadline
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        log.flush();
+    }
+
     /** What the proxy logged to its console (kept off the build's console). */
     public String logOutput() {
+        settle();
         return captured.text();
     }
 
