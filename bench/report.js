@@ -48,6 +48,7 @@ const title = (t) => console.log('\n== ' + t + ' ==');
 console.log(`llm-proxy benchmark ${meta.date || ''}${meta.quick ? ' (QUICK)' : ''}: ${meta.nproc} x ${meta.cpu}, ` +
   `${meta.mem_mb} MB, Linux ${meta.kernel}; ${meta.java}; nginx ${meta.nginx}; ${meta.wrk}; node ${meta.node}`);
 console.log(`JVM options: ${meta.jvm_opts}`);
+console.log(`jar: ${meta.jar}; client keys configured: ${meta.client_keys || 0}`);
 const loadEnd = raw.find((r) => r.kind === 'loadavg_end');
 meta.loadavg_end = loadEnd ? loadEnd.loadavg : null;
 console.log(`load average (1/5/15 min) at start ${meta.loadavg_start}, at end ${meta.loadavg_end}`);
@@ -113,6 +114,68 @@ if (sseRec) {
   ]);
   console.log(`TTFC: request written -> first body byte. gap: between consecutive events. delay: event received - ` +
     `sent by the mock (same monotonic clock). ${s.lanes} streams at a time, direct and proxy interleaved.`);
+}
+
+// ---------------------------------------------------------------- 1b. translated
+const xl = {};
+const xlRows = [];
+for (const conc of [1, 16]) {
+  const d = agg('xlate', 'direct', conc);
+  const p = agg('xlate', 'proxy', conc);
+  const t = agg('xlate', 'translated', conc);
+  if (!d || !p || !t) continue;
+  if (Object.keys(xl).length === 0) {
+    title('1b. Translated: OpenAI client -> Anthropic-protocol backend (nginx, fixed Messages JSON), next to passthrough');
+  }
+  for (const [name, a] of [['direct', d], ['passthrough', p], ['translated', t]]) {
+    const isD = name === 'direct';
+    xlRows.push([conc, name, fmt(a.rps, 0), isD ? '1.000' : fmt(a.rps / d.rps, 3), fmt(a.p50, 3), fmt(a.p99, 3),
+      isD ? '' : fmt(a.p50 - d.p50, 3, true), isD ? '' : fmt(a.cpu_us, 0), a.errors]);
+  }
+  xl[conc] = {
+    section: 'translated', conc, direct_rps: r1(d.rps), passthrough_rps: r1(p.rps), translated_rps: r1(t.rps),
+    passthrough_ratio: r1(p.rps / d.rps, 3), translated_ratio: r1(t.rps / d.rps, 3),
+    passthrough_added_p50_ms: r1(p.p50 - d.p50, 3), translated_added_p50_ms: r1(t.p50 - d.p50, 3),
+    passthrough_cpu_us: r1(p.cpu_us), translated_cpu_us: r1(t.cpu_us), added_cpu_us: r1(t.cpu_us - p.cpu_us),
+    errors: p.errors + t.errors,
+  };
+  emit(xl[conc]);
+}
+if (xlRows.length) {
+  table(['conc', 'path', 'req/s', 'x direct', 'p50', 'p99', '+p50', 'CPU us/req', 'errors'], xlRows);
+  for (const conc of Object.keys(xl)) {
+    const r = xl[conc];
+    console.log(`c=${conc}: translation costs ${fmt(r.added_cpu_us, 0, true)} CPU-us per request over passthrough; ` +
+      `x direct ${fmt(r.translated_ratio, 3)} vs ${fmt(r.passthrough_ratio, 3)}`);
+  }
+}
+
+// ---------------------------------------------------------------- 2b. translated streaming, 2c. paced
+const sx = raw.find((r) => r.kind === 'sse_xlate');
+if (sx) {
+  title('2b. Translated streaming: Anthropic SSE mock direct vs translated to OpenAI chunks by the proxy (ms)');
+  const s = sx.result;
+  const ms = (x) => x / 1000;
+  const row = (name, x) => [name, x.streams, x.events, fmt(ms(x.ttfc_p50_us), 3), fmt(ms(x.ttfc_p99_us), 3),
+    fmt(ms(x.gap_p99_us), 3), fmt(ms(x.delay_p50_us), 3), fmt(ms(x.delay_p99_us), 3), x.errors];
+  table(['side', 'streams', 'events', 'TTFC p50', 'TTFC p99', 'gap p99', 'delay p50', 'delay p99', 'errors'],
+    [row('direct', s.direct), row('translated', s.proxy)]);
+  emit({ section: 'streaming_translated', direct: s.direct, translated: s.proxy,
+    added_ttfc_p50_ms: r1(ms(s.proxy.ttfc_p50_us - s.direct.ttfc_p50_us), 3),
+    added_ttfc_p99_ms: r1(ms(s.proxy.ttfc_p99_us - s.direct.ttfc_p99_us), 3),
+    added_delay_p50_ms: r1(ms(s.proxy.delay_p50_us - s.direct.delay_p50_us), 3) });
+}
+const pc = raw.find((r) => r.kind === 'paced');
+if (pc) {
+  title('2c. Paced: one request at a time, direct then proxy, then a pause (ms)');
+  table(['pause ms', 'pairs', 'direct p50', 'proxy p50', '+p50', 'direct p90', 'proxy p90', '+p90'], pc.result.map((r) =>
+    [r.gap_ms, r.count, fmt(r.direct_p50_us / 1000, 3), fmt(r.proxy_p50_us / 1000, 3),
+      fmt((r.proxy_p50_us - r.direct_p50_us) / 1000, 3, true), fmt(r.direct_p90_us / 1000, 3),
+      fmt(r.proxy_p90_us / 1000, 3), fmt((r.proxy_p90_us - r.direct_p90_us) / 1000, 3, true)]));
+  pc.result.forEach((r) => emit({ section: 'paced', gap_ms: r.gap_ms, count: r.count,
+    direct_p50_ms: r1(r.direct_p50_us / 1000, 3), proxy_p50_ms: r1(r.proxy_p50_us / 1000, 3),
+    added_p50_ms: r1((r.proxy_p50_us - r.direct_p50_us) / 1000, 3),
+    added_p90_ms: r1((r.proxy_p90_us - r.direct_p90_us) / 1000, 3) }));
 }
 
 // ---------------------------------------------------------------- 3. fallback

@@ -9,7 +9,11 @@
 #   JVM_OPTS (the JVM options under test; default: the recommended ones below),
 #   CEILING=0 (skip the naive JDK pass-through ceiling), PLAIN=0 (skip the plain `java -jar` run),
 #   PROFILE=1 (JFR-record the proxy under test; hot frames to bench/out/profile-*.txt),
-#   WAIT_QUIET=SECONDS (first wait up to that long for the 1-min load average to drop below 1).
+#   WAIT_QUIET=SECONDS (first wait up to that long for the 1-min load average to drop below 1),
+#   TRANSLATED=0 (skip the translated route: OpenAI client -> Anthropic backend; needs a proxy with
+#   `backends[].protocol`), CLIENT_KEYS=N (configure N client_keys besides proxy_api_key and send
+#   requests with the last one), STARTUP=0 / FALLBACK=0 / PACED=0 (skip the start-up launches, the
+#   fallback scenario, the paced low-rate latency), BENCH_OUT=dir.
 # Needs wrk, nginx, node, curl and a JDK >= 21; missing tools are apt-get installed (Debian).
 # Prints a table, writes bench/out/results.jsonl (summary figures), bench/out/raw.jsonl (every
 # measurement) and bench/out/chart.svg. Every process it starts is stopped by PID on exit; its
@@ -30,12 +34,21 @@ QUICK="${QUICK:-0}"
 CEILING="${CEILING:-1}"
 PLAIN="${PLAIN:-1}"
 PROFILE="${PROFILE:-0}"
+TRANSLATED="${TRANSLATED:-1}"
+CLIENT_KEYS="${CLIENT_KEYS:-0}"
+STARTUP="${STARTUP:-1}"
+FALLBACK="${FALLBACK:-1}"
+PACED="${PACED:-1}"
 if [ "$QUICK" = 1 ]; then
-    WARMUP=3; ROUNDS=1; DUR=3; STREAMS=30; STARTS=3
+    WARMUP=3; ROUNDS=1; DUR=3; STREAMS=30; STARTS=3; PACE="0:300,2:150,20:50,200:10"
 else
-    WARMUP=12; ROUNDS=3; DUR=5; STREAMS=100; STARTS=5
+    WARMUP=12; ROUNDS=3; DUR=5; STREAMS=100; STARTS=5; PACE="0:1000,2:400,20:150,200:30"
 fi
-KEY="sk-bench-0123456789"
+PROXY_KEY="sk-bench-0123456789"
+# The key the load generators send: proxy_api_key, or the last of CLIENT_KEYS client keys (every key is
+# compared on each request, so the last is as costly as any).
+KEY="$PROXY_KEY"
+[ "$CLIENT_KEYS" -gt 0 ] && KEY="sk-bench-client-$CLIENT_KEYS"
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -100,34 +113,60 @@ RAW="$TMP/raw.jsonl"
 # ---------------------------------------------------------------- upstream mocks
 NGX_PORT=$(free_port)
 COMPLETION=$(tr -d '\n' < "$BENCH/completion.json")
+MESSAGE=$(tr -d '\n' < "$BENCH/message.json")
 NGX_USER=""; [ "$(id -u)" -eq 0 ] && NGX_USER="user root;"
 sed -e "s|@DIR@|$TMP|g" -e "s|@PORT@|$NGX_PORT|g" -e "s|@WORKERS@|${NGINX_WORKERS:-auto}|g" \
-    -e "s|@USER@|$NGX_USER|g" -e "s|@COMPLETION@|$COMPLETION|" "$BENCH/nginx.conf.tmpl" > "$TMP/nginx.conf"
+    -e "s|@USER@|$NGX_USER|g" -e "s|@COMPLETION@|$COMPLETION|" -e "s|@MESSAGE@|$MESSAGE|" "$BENCH/nginx.conf.tmpl" > "$TMP/nginx.conf"
 "$NGINX" -p "$TMP" -c "$TMP/nginx.conf" -e "$TMP/nginx-error.log" 2> "$TMP/nginx.out" &
 PIDS+=($!)
 SSE_PORT=$(free_port)
 node "$BENCH/sse-mock.js" "$SSE_PORT" 20 10 > "$TMP/sse-mock.out" 2>&1 &
 PIDS+=($!)
+ASSE_PORT=$(free_port)
+if [ "$TRANSLATED" = 1 ]; then
+    node "$BENCH/sse-mock.js" "$ASSE_PORT" 20 10 anthropic > "$TMP/sse-mock-anthropic.out" 2>&1 &
+    PIDS+=($!)
+fi
 for i in $(seq 200); do
     curl -fs -o /dev/null -X POST -d '{}' "http://127.0.0.1:$NGX_PORT/v1/chat/completions" 2>/dev/null && break
     sleep 0.02
 done
 curl -fs -o /dev/null -X POST -d '{}' "http://127.0.0.1:$NGX_PORT/v1/chat/completions" || die "nginx mock did not start: $(cat "$TMP/nginx.out" "$TMP/nginx-error.log" 2>/dev/null)"
-for i in $(seq 200); do
-    curl -fs -o /dev/null -X POST -d '{}' "http://127.0.0.1:$SSE_PORT/v1/chat/completions" 2>/dev/null && break
-    sleep 0.02
+for port in $SSE_PORT $([ "$TRANSLATED" = 1 ] && echo "$ASSE_PORT"); do
+    for i in $(seq 200); do
+        curl -fs -o /dev/null -X POST -d '{}' "http://127.0.0.1:$port/v1/chat/completions" 2>/dev/null && break
+        sleep 0.02
+    done
 done
 
 # Request bodies (~1 KB), one per model name.
-for m in bench-upstream-model bench-model bench-fallback; do
+for m in bench-upstream-model bench-model bench-fallback bench-xlate; do
     sed "s/MODEL_PLACEHOLDER/$m/" "$BENCH/request.json" | tr -d '\n' > "$TMP/body-$m.json"
 done
 
-# Proxy config: one alias on the nginx mock, one on the SSE mock, one whose first route answers 503.
+# Proxy config: one alias on the nginx mock, one on the SSE mock, one whose first route answers 503; with
+# TRANSLATED=1 an alias on an Anthropic-protocol backend (nginx) and one on the Anthropic SSE mock; with
+# CLIENT_KEYS=N that many client keys.
 proxy_config() { # PORT FILE LOGFILE
+    local xb="" xm="" ck="" i
+    if [ "$TRANSLATED" = 1 ]; then
+        xb=$(printf '%s\n' "  - name: \"claude\"" "    url: \"http://127.0.0.1:$NGX_PORT/anthropic/v1\"" \
+            "    api_key: \"sk-upstream-claude\"" "    protocol: anthropic" "  - name: \"claude-sse\"" \
+            "    url: \"http://127.0.0.1:$ASSE_PORT/v1\"" "    api_key: \"sk-upstream-claude-sse\"" "    protocol: anthropic")
+        xm=$(printf '%s\n' "  \"bench-xlate\":" "    routes:" "      - backend: \"claude\"" \
+            "        model: \"bench-upstream-model\"" "  \"bench-xlate-stream\":" "    routes:" \
+            "      - backend: \"claude-sse\"" "        model: \"bench-upstream-model\"")
+    fi
+    if [ "$CLIENT_KEYS" -gt 0 ]; then
+        ck="client_keys:"
+        for i in $(seq "$CLIENT_KEYS"); do
+            ck+=$(printf '\n  - name: "client-%d"\n    key: "sk-bench-client-%d"' "$i" "$i")
+        done
+    fi
     cat > "$2" <<EOF
 listen: "127.0.0.1:$1"
-proxy_api_key: "$KEY"
+proxy_api_key: "$PROXY_KEY"
+$ck
 backends:
   - name: "mock"
     url: "http://127.0.0.1:$NGX_PORT/v1"
@@ -138,7 +177,9 @@ backends:
   - name: "sse"
     url: "http://127.0.0.1:$SSE_PORT/v1"
     api_key: "sk-upstream-sse"
+$xb
 models:
+$xm
   "bench-model":
     routes:
       - backend: "mock"
@@ -233,17 +274,19 @@ MEM_MB=$(awk '/^MemTotal/ {printf "%d", $2/1024}' /proc/meminfo)
 JAVA_VERSION=$("$JAVA" -version 2>&1 | head -n 1)
 NGINX_VERSION=$("$NGINX" -v 2>&1 | sed 's/^nginx version: //')
 WRK_VERSION=$( (wrk -v 2>&1 || true) | head -n 1 | awk '{print $1" "$2}')
-printf '{"kind":"meta","loadavg_start":"%s","date":"%s","nproc":%d,"cpu":"%s","mem_mb":%d,"kernel":"%s","java":"%s","jvm_opts":"%s","nginx":"%s","wrk":"%s","node":"%s","quick":%s,"warmup_s":%d,"rounds":%d,"duration_s":%d,"streams":%d,"jar":"%s"}\n' \
+printf '{"kind":"meta","loadavg_start":"%s","date":"%s","nproc":%d,"cpu":"%s","mem_mb":%d,"kernel":"%s","java":"%s","jvm_opts":"%s","nginx":"%s","wrk":"%s","node":"%s","quick":%s,"warmup_s":%d,"rounds":%d,"duration_s":%d,"streams":%d,"jar":"%s","translated":%s,"client_keys":%d}\n' \
     "$(cut -d' ' -f1-3 /proc/loadavg)" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(nproc)" "$CPU_MODEL" "$MEM_MB" "$(uname -r)" "${JAVA_VERSION//\"/\\\"}" \
     "$JVM_OPTS" "$NGINX_VERSION" "$WRK_VERSION" "$(node --version)" "$([ "$QUICK" = 1 ] && echo true || echo false)" \
-    "$WARMUP" "$ROUNDS" "$DUR" "$STREAMS" "$(basename "$JAR")" >> "$RAW"
+    "$WARMUP" "$ROUNDS" "$DUR" "$STREAMS" "$(basename "$JAR")" "$([ "$TRANSLATED" = 1 ] && echo true || echo false)" \
+    "$CLIENT_KEYS" >> "$RAW"
 log "machine: $(nproc) x $CPU_MODEL, ${MEM_MB} MB, $(uname -r), $JAVA_VERSION"
 log "JVM options under test: $JVM_OPTS"
 
 # ---------------------------------------------------------------- 4a. start-up time
 SU_PORT=$(free_port)
 proxy_config "$SU_PORT" "$TMP/startup.yaml" "$TMP/startup.log"
-log "start-up: $STARTS launches each, recommended options and plain java -jar"
+[ "$STARTUP" = 1 ] || STARTS=0
+[ "$STARTS" -gt 0 ] && log "start-up: $STARTS launches each, recommended options and plain java -jar"
 for i in $(seq "$STARTS"); do
     for variant in recommended plain; do
         opts=""; [ "$variant" = recommended ] && opts="$JVM_OPTS"
@@ -272,6 +315,8 @@ PROXY_URL="http://127.0.0.1:$P_PORT/v1/chat/completions"
 B_DIRECT="$TMP/body-bench-upstream-model.json"
 B_PROXY="$TMP/body-bench-model.json"
 B_FALLBACK="$TMP/body-bench-fallback.json"
+B_XLATE="$TMP/body-bench-xlate.json"
+ANTHROPIC_URL="http://127.0.0.1:$NGX_PORT/anthropic/v1/messages"
 
 NAIVE_PID=""
 if [ "$CEILING" = 1 ]; then
@@ -289,6 +334,7 @@ log "warm-up: ${WARMUP}s c=16 + c=64 + fallback path through the proxy${NAIVE_PI
 warm "$PROXY_URL" "$B_PROXY" 16 "$WARMUP"
 warm "$PROXY_URL" "$B_PROXY" 64 $(( WARMUP / 4 + 1 ))
 warm "$PROXY_URL" "$B_FALLBACK" 16 $(( WARMUP / 4 + 1 ))
+if [ "$TRANSLATED" = 1 ]; then warm "$PROXY_URL" "$B_XLATE" 16 $(( WARMUP / 4 + 1 )); fi
 if [ -n "$NAIVE_PID" ]; then warm "$NAIVE_URL" "$B_DIRECT" 16 "$WARMUP"; fi
 
 # ---------------------------------------------------------------- 1. non-streaming
@@ -308,16 +354,46 @@ if [ -n "$NAIVE_PID" ]; then
     stop_pid "$NAIVE_PID"; forget_pid "$NAIVE_PID"
 fi
 
+# ---------------------------------------------------------------- 1b. translated
+# An OpenAI client's request to an alias whose backend speaks Anthropic (nginx answers a fixed Messages
+# JSON), next to the same request passed through to the OpenAI mock and direct to the Anthropic location.
+if [ "$TRANSLATED" = 1 ]; then
+    log "1b. translated: $ROUNDS round(s) x c=1,16 x direct/passthrough/translated, ${DUR}s each"
+    for r in $(seq "$ROUNDS"); do
+        for c in 1 16; do
+            wrk_run xlate direct "$c" "$r" "$ANTHROPIC_URL" "$B_DIRECT"
+            wrk_run xlate proxy "$c" "$r" "$PROXY_URL" "$B_PROXY" "$PROXY_PID"
+            wrk_run xlate translated "$c" "$r" "$PROXY_URL" "$B_XLATE" "$PROXY_PID"
+        done
+    done
+fi
+
 # ---------------------------------------------------------------- 2. streaming
 log "2. streaming: $STREAMS streams direct + $STREAMS through the proxy, interleaved, 2 at a time"
 line=$(node "$BENCH/sse-client.js" "http://127.0.0.1:$SSE_PORT/v1/chat/completions" "$PROXY_URL" \
     "$BENCH/request.json" "$KEY" "$STREAMS" 2 | sed -n 's/^BENCH //p')
 [ -n "$line" ] || die "sse-client produced no result"
 printf '{"kind":"sse","result":%s}\n' "$line" >> "$RAW"
+if [ "$TRANSLATED" = 1 ]; then
+    log "2b. translated streaming: $STREAMS Anthropic streams direct + $STREAMS translated to OpenAI chunks"
+    line=$(node "$BENCH/sse-client.js" "http://127.0.0.1:$ASSE_PORT/v1/messages" "$PROXY_URL" \
+        "$BENCH/request.json" "$KEY" "$STREAMS" 2 bench-xlate-stream | sed -n 's/^BENCH //p')
+    [ -n "$line" ] || die "sse-client produced no result for the translated stream"
+    printf '{"kind":"sse_xlate","result":%s}\n' "$line" >> "$RAW"
+fi
+
+# ---------------------------------------------------------------- 2c. paced
+# One request at a time with pauses between them: the added latency when threads and CPUs go idle.
+if [ "$PACED" = 1 ]; then
+    log "2c. paced: one request at a time, direct then proxy, pauses (ms:count) $PACE"
+    line=$(node "$BENCH/paced.js" "$DIRECT_URL" "$PROXY_URL" "$B_DIRECT" "$B_PROXY" "$KEY" "$PACE" | sed -n 's/^BENCH //p')
+    [ -n "$line" ] || die "paced.js produced no result"
+    printf '{"kind":"paced","result":%s}\n' "$line" >> "$RAW"
+fi
 
 # ---------------------------------------------------------------- 3. fallback
-log "3. fallback: $ROUNDS round(s) x c=1,16 x proxy/fallback, ${DUR}s each"
-for r in $(seq "$ROUNDS"); do
+[ "$FALLBACK" = 1 ] && log "3. fallback: $ROUNDS round(s) x c=1,16 x proxy/fallback, ${DUR}s each"
+for r in $(seq "$([ "$FALLBACK" = 1 ] && echo "$ROUNDS" || echo 0)"); do
     for c in 1 16; do
         wrk_run fallback proxy "$c" "$r" "$PROXY_URL" "$B_PROXY" "$PROXY_PID"
         wrk_run fallback fallback "$c" "$r" "$PROXY_URL" "$B_FALLBACK" "$PROXY_PID"

@@ -2,11 +2,12 @@
 // interleaved (direct, proxy, direct, proxy...), `lanes` at a time, and measures per stream the time to
 // first chunk (request written -> first body byte) and per event the inter-chunk gap and the delivery
 // delay (receive time - the mock's send time, both CLOCK_MONOTONIC). Prints one "BENCH {json}" line.
-// Usage: node sse-client.js DIRECT_URL PROXY_URL BODY_FILE KEY STREAMS LANES
+// The send time is an event's "t" field or, in a translated stream, "t=NS" inside its text.
+// Usage: node sse-client.js DIRECT_URL PROXY_URL BODY_FILE KEY STREAMS LANES [PROXY_MODEL]
 'use strict';
 const http = require('http');
 const fs = require('fs');
-const [directUrl, proxyUrl, bodyFile, key, nStr, lanesStr] = process.argv.slice(2);
+const [directUrl, proxyUrl, bodyFile, key, nStr, lanesStr, proxyModel] = process.argv.slice(2);
 const N = Number(nStr), LANES = Number(lanesStr || 1);
 const baseBody = JSON.parse(fs.readFileSync(bodyFile, 'utf8'));
 
@@ -36,8 +37,8 @@ function stream(url, payload) {
         let k;
         while ((k = buf.indexOf('\n\n')) >= 0) {
           const ev = buf.slice(0, k); buf = buf.slice(k + 2);
-          const m = /"t":(\d+)\}/.exec(ev);
-          if (!m) continue; // [DONE]
+          const m = /"t":(\d+)\}/.exec(ev) || /\bt=(\d+)/.exec(ev);
+          if (!m) continue; // [DONE], or a translated stream's events without text
           events++;
           delays.push(Number(now - BigInt(m[1])) / 1e3);
           if (prev !== 0n) gaps.push(Number(now - prev) / 1e3);
@@ -62,7 +63,7 @@ function pct(a, p) {
 (async () => {
   const sides = {
     direct: { url: directUrl, payload: body('bench-upstream-model'), ttfc: [], gaps: [], delays: [], events: 0, errors: 0 },
-    proxy: { url: proxyUrl, payload: body('bench-stream'), ttfc: [], gaps: [], delays: [], events: 0, errors: 0 },
+    proxy: { url: proxyUrl, payload: body(proxyModel || 'bench-stream'), ttfc: [], gaps: [], delays: [], events: 0, errors: 0 },
   };
   const order = [];
   for (let i = 0; i < N; i++) order.push('direct', 'proxy');
