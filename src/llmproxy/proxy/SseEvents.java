@@ -4,6 +4,7 @@ import java.net.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Just enough SSE understanding for the passthrough to tell whether an event carries content yet, in OpenAI's and
@@ -14,6 +15,8 @@ final class SseEvents {
 
     private static final HttpHeaders JSON = HttpHeaders.of(Map.of("content-type", List.of("application/json")),
             (a, b) -> true);
+
+    private static final Pattern LINES = Pattern.compile("\r\n|\r|\n");
 
     private SseEvents() {
         throw new AssertionError();
@@ -39,7 +42,7 @@ final class SseEvents {
     static Kind classify(String event) {
         String name = null;
         StringBuilder data = new StringBuilder();
-        for (String line : event.split("\r\n|\r|\n")) {
+        for (String line : LINES.split(event)) {
             if (line.startsWith("event:")) {
                 name = line.substring(6).trim();
             } else if (line.startsWith("data:")) {
@@ -83,7 +86,7 @@ final class SseEvents {
     /** An in-band error event as the HTTP error it stands for, so the same detection rules judge it. */
     static Outcome.HttpError asHttpError(String event) {
         StringBuilder data = new StringBuilder();
-        for (String line : event.split("\r\n|\r|\n")) {
+        for (String line : LINES.split(event)) {
             if (line.startsWith("data:")) {
                 data.append(line.substring(5).trim());
             }

@@ -166,13 +166,20 @@ final class Translating implements Protocol {
         }
         client.headers().set("Content-Type", "text/event-stream");
         client.headers().set("Cache-Control", "no-cache");
+        long firstByte = 0;
         try {
             client.sendHead(200, 0);
+            if (out.size() > 0) {
+                // What the gate held is content already: it goes out now, not after the next upstream read.
+                client.write(out.toByteArray());
+                client.flush();
+                out.reset();
+                firstByte = System.nanoTime();
+            }
         } catch (IOException e) {
             body.close();
-            return gone(client, e, 0);
+            return gone(client, e, firstByte);
         }
-        long firstByte = 0;
         boolean ended = opening.ended();
         while (true) {
             List<ByteBuffer> batch = null;
