@@ -126,11 +126,52 @@ final class FailurePolicy {
             return d;
         }
         String pattern = matchPattern(e, detection);
-        if (pattern == null || !new String(requestBody, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT)
-                .contains(pattern)) {
+        String request = new String(requestBody, StandardCharsets.UTF_8);
+        // Providers echo the decoded text: a pattern written with JSON escapes in the request is the pattern too.
+        if (pattern == null || !request.toLowerCase(Locale.ROOT).contains(pattern)
+                && !unescapeJson(request).toLowerCase(Locale.ROOT).contains(pattern)) {
             return d;
         }
         return new Decision(d.fallback(), 0, d.why() + " (the request itself contains it: no cooldown)", false, 0);
+    }
+
+    /** The text with JSON escapes resolved (a {@code \\u} escape to its character, {@code \\n} to a line break). */
+    static String unescapeJson(String s) {
+        if (s.indexOf('\\') < 0) {
+            return s;
+        }
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c != '\\' || i + 1 == s.length()) {
+                sb.append(c);
+                continue;
+            }
+            char next = s.charAt(++i);
+            if (next == 'u' && i + 4 < s.length() && isHex(s, i + 1, i + 5)) {
+                sb.append((char) Integer.parseInt(s, i + 1, i + 5, 16));
+                i += 4;
+            } else {
+                sb.append(switch (next) {
+                    case 'n' -> '\n';
+                    case 'r' -> '\r';
+                    case 't' -> '\t';
+                    case 'b' -> '\b';
+                    case 'f' -> '\f';
+                    default -> next;
+                });
+            }
+        }
+        return sb.toString();
+    }
+
+    private static boolean isHex(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (Character.digit(s.charAt(i), 16) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String matchPattern(Outcome.HttpError e, Detection detection) {

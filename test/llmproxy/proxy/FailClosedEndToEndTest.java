@@ -106,6 +106,21 @@ class FailClosedEndToEndTest {
     }
 
     @Test
+    void errorPatternTheClientWroteWithJsonEscapes_andTheUpstreamEchoedDecoded_coolsNothingDown() throws Exception {
+        MockUpstream a = closer.upstream(MockUpstream.json(400,
+                "{\"error\":{\"message\":\"Unrecognized request argument supplied: insufficient_quota\"}}"));
+        MockUpstream b = closer.upstream(MockUpstream.chatOk("b"));
+        ProxyFixture p = proxy(a, b, Map.of());
+        String body = "{\"model\":\"gpt\",\"messages\":[{\"role\":\"user\",\"content\":\"insufficient\\u005Fquota\"}]}";
+
+        assertEquals(200, p.post("/v1/chat/completions", body, "Authorization", "Bearer " + PROXY_KEY).statusCode());
+        assertEquals(200, p.post("/v1/chat/completions", body, "Authorization", "Bearer " + PROXY_KEY).statusCode());
+
+        assertEquals(2, a.count(), "a was cooled down by text the client chose");
+        assertEquals(0, p.gateway().cooldowns().until(new llmproxy.routing.Candidate.Pair("a", "upstream-a")));
+    }
+
+    @Test
     void errorPatternInTheUpstreamsOwnWords_stillCoolsDown() throws Exception {
         MockUpstream a = closer.upstream(MockUpstream.json(400,
                 "{\"error\":{\"code\":\"insufficient_quota\",\"message\":\"You exceeded your quota\"}}"));
