@@ -12,7 +12,10 @@ final class Query {
         throw new AssertionError();
     }
 
-    /** {@code rawQuery} without the parameters whose value is one of {@code keys} (a client's {@code ?api_key=…}). */
+    /**
+     * {@code rawQuery} without the parameters whose value is one of {@code keys} (a client's {@code ?api_key=…}), or
+     * that are one of them without a name ({@code ?KEY}).
+     */
     static String without(String rawQuery, List<Secret> keys) {
         if (rawQuery == null || rawQuery.isEmpty() || keys.isEmpty()) {
             return rawQuery;
@@ -24,7 +27,8 @@ final class Query {
             int end = amp < 0 ? rawQuery.length() : amp;
             String param = rawQuery.substring(start, end);
             int eq = param.indexOf('=');
-            boolean secret = eq >= 0 && isOneOf(decode(param.substring(eq + 1)), keys);
+            // A bare "?KEY" carries the key as much as "?api_key=KEY".
+            boolean secret = isOneOf(decode(eq >= 0 ? param.substring(eq + 1) : param), keys);
             if (secret && sb == null) {
                 sb = new StringBuilder(rawQuery.length());
                 appendParams(sb, rawQuery, 0, start);

@@ -45,6 +45,14 @@ class HeaderFilterTest {
     }
 
     @Test
+    void queryParameters_whoseValueOrWholeTextIsAClientKey_neverLeaveTheProxy() {
+        List<Secret> keys = List.of(Secret.of("proxy-key-123456"));
+        assertEquals("a=1&b=2", Query.without("a=1&proxy-key-123456&b=2", keys));
+        assertEquals("a=1", Query.without("api_key=proxy%2Dkey%2D123456&a=1", keys));
+        assertEquals("a=1&k=xproxy-key-123456", Query.without("a=1&k=xproxy-key-123456", keys));
+    }
+
+    @Test
     void requestHeaders_carryingTheProxyKey_neverLeaveTheProxy() {
         Headers client = new Headers();
         client.add("X-Goog-Api-Key", "proxy-key-123456");
