@@ -24,7 +24,8 @@ import java.util.stream.Collectors;
  * <li>the password in a URL's {@code user:password@}.</li>
  * </ul>
  * A value is one token: it never runs across a space, {@code /}, {@code :} or an {@code =} other than base64
- * padding, so masking never eats the next field. Masked values are {@code first 5 + **** + last 4}
+ * padding (a token after an auth scheme keeps its base64 {@code /}), and a {@code name: value} pair never starts
+ * inside another field's value or a path, so masking never eats the next field. Masked values are {@code first 5 + **** + last 4}
  * ({@code ****} when 12 characters or fewer) and are left alone when masked again. Immutable and thread-safe.
  */
 final class SecretMasker {
@@ -151,21 +152,45 @@ final class SecretMasker {
         StringBuilder sb = null;
         int last = 0;
         for (int from = 0; from < text.length() && m.find(from); ) {
-            String value = m.group(4);
+            // After an auth scheme the value is a token68, which may hold '/' (base64): mask all of it.
+            int end = m.group(3) != null && pattern == PAIR ? token68End(text, m.end(4)) : m.end(4);
+            String value = text.substring(m.start(4), end);
             boolean bareColon = m.group(2) != null && m.group(2).startsWith(":");
             boolean mask = isCredentialName(m.group(1)) && !value.isEmpty() && !value.contains(Redactor.MASK)
-                    && (!bareColon || m.group(3) != null || looksLikeAKey(value) || configured.contains(value));
+                    && (!bareColon || m.group(3) != null || looksLikeAKey(value) || configured.contains(value))
+                    && !(bareColon && insideAnotherValue(text, m.start(1)));
             if (mask) {
                 sb = sb == null ? new StringBuilder(text.length()) : sb;
                 sb.append(text, last, m.start(4)).append(Redactor.mask(value));
-                last = m.end(4);
-                from = m.end(4);
+                last = end;
+                from = end;
             } else {
                 // The value may itself start a pair ("request: token=…"), so look again from there.
                 from = m.start(4) > m.start() ? m.start(4) : m.end();
             }
         }
         return sb == null ? text : sb.append(text, last, text.length()).toString();
+    }
+
+    /**
+     * True when a {@code name: value} candidate starts inside another field's value or a path
+     * ({@code model=my-token:2024-06-01}, {@code /models/x-auth:latest1}): a tagged name, not a credential pair.
+     */
+    private static boolean insideAnotherValue(String text, int nameStart) {
+        return nameStart > 0 && (text.charAt(nameStart - 1) == '=' || text.charAt(nameStart - 1) == '/');
+    }
+
+    /** The end of the token68 ({@code A-Za-z0-9-._~+/}, then {@code =} padding) that continues at {@code from}. */
+    private static int token68End(String text, int from) {
+        int i = from;
+        while (i < text.length() && (Character.isLetterOrDigit(text.charAt(i)) && text.charAt(i) < 128
+                || "-._~+/".indexOf(text.charAt(i)) >= 0)) {
+            i++;
+        }
+        while (i < text.length() && text.charAt(i) == '=') {
+            i++;
+        }
+        return i;
     }
 
     /** Masks the first group of each match (the whole match when there is none), when it is a key. */
