@@ -50,11 +50,14 @@ final class ConfigBinder {
             problems.error("listen", top.line("listen"), "must be [host]:port with a port from 0 to 65535"
                     + " (e.g. \":8080\" or \"127.0.0.1:8080\"), got \"" + listen + "\"");
         }
+        int errorsBefore = problems.errors().size();
         Secret proxyApiKey = top.secret("proxy_api_key");
+        // A key that is an error (set but empty, control characters) is reported as that, not also as "not set".
+        boolean proxyKeyFailed = problems.errors().size() > errorsBefore;
         Secret adminApiKey = top.secret("admin_api_key");
         List<ClientKey> clientKeys = new ClientKeysBinder(values).bind(top.node("client_keys"),
                 top.line("client_keys"), proxyApiKey, adminApiKey, top.line("admin_api_key"));
-        if (clientKeys.isEmpty()) {
+        if (clientKeys.isEmpty() && !proxyKeyFailed) {
             problems.warn("proxy_api_key", lineIfPresent(top, "proxy_api_key"),
                     "not set; authentication is off, so anyone who can reach the proxy can use it");
         }

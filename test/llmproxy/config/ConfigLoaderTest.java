@@ -570,6 +570,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void proxyKeyThatIsAnError_isNotAlsoWarnedAboutAsNotSet() {
+        env.put("PKEY", "");
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> load(BASE.replace("proxy_api_key: k", "proxy_api_key: ${PKEY}")));
+        assertEquals(List.of(), e.warnings().stream().map(Problem::toString).toList());
+    }
+
+    @Test
     void emptyEnvVariableWithADefault_inAKey_takesTheDefault() throws ConfigException {
         env.put("PKEY", "");
         Config c = load(BASE.replace("proxy_api_key: k", "proxy_api_key: ${PKEY:-sk-default-key}"));
