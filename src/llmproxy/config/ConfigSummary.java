@@ -21,9 +21,9 @@ public final class ConfigSummary {
         line(out, "auth", c.proxyApiKey().isSet() ? "on (proxy_api_key set)" : "OFF (no proxy_api_key)");
         line(out, "backends", Integer.toString(c.backends().size()));
         int nameWidth = c.backends().stream().mapToInt(b -> b.name().length()).max().orElse(0);
-        int urlWidth = c.backends().stream().mapToInt(b -> b.url().toString().length()).max().orElse(0);
+        int urlWidth = c.backends().stream().mapToInt(b -> shown(b.url()).length()).max().orElse(0);
         for (Backend b : c.backends()) {
-            out.append(String.format("  %-" + nameWidth + "s  %-" + urlWidth + "s  %-8s  %s\n", b.name(), b.url(),
+            out.append(String.format("  %-" + nameWidth + "s  %-" + urlWidth + "s  %-8s  %s\n", b.name(), shown(b.url()),
                     b.enabled() ? "enabled" : "DISABLED", b.apiKey().isSet() ? "key set" : "no key"));
             out.append("    auth ").append(b.effectiveAuth().label())
                     .append(b.auth() instanceof AuthStyle.Auto ? " (auto)" : "")
@@ -79,5 +79,27 @@ public final class ConfigSummary {
 
     private static void line(StringBuilder out, String label, String value) {
         out.append(String.format("%-10s %s\n", label, value));
+    }
+
+    /**
+     * A backend URL as the summary shows it: query values other than {@code api-version} are starred, since a
+     * URL may carry a credential (an Azure SAS {@code sig=}, a {@code key=}) that must not reach a terminal.
+     */
+    static String shown(java.net.URI url) {
+        String q = url.getRawQuery();
+        if (q == null || q.isEmpty()) {
+            return url.toString();
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String param : q.split("&")) {
+            int eq = param.indexOf('=');
+            String name = eq < 0 ? param : param.substring(0, eq);
+            sb.append(sb.isEmpty() ? "" : "&").append(name);
+            if (eq >= 0) {
+                sb.append('=').append(name.equalsIgnoreCase("api-version") ? param.substring(eq + 1) : "****");
+            }
+        }
+        String s = url.toString();
+        return s.substring(0, s.indexOf('?') + 1) + sb;
     }
 }

@@ -85,4 +85,12 @@ class ConfigSummaryTest {
         assertEquals("auth       OFF (no proxy_api_key)", summary.lines().skip(1).findFirst().orElseThrow());
         assertFalse(summary.contains("sk-very-secret"), summary);
     }
+
+    @org.junit.jupiter.api.Test
+    void backendUrlQueryValues_areStarred_butTheApiVersionIsShown() {
+        assertEquals("https://r.openai.azure.com/openai/deployments/d?api-version=2024-10-21&sig=****&flag",
+                ConfigSummary.shown(java.net.URI.create(
+                        "https://r.openai.azure.com/openai/deployments/d?api-version=2024-10-21&sig=SECRETSIG123&flag")));
+        assertEquals("http://h:8000/v1", ConfigSummary.shown(java.net.URI.create("http://h:8000/v1")));
+    }
 }
