@@ -93,7 +93,7 @@ final class Attempts {
                             label(a.outcome)));
                     return relayError(protocol, c, (Outcome.HttpError) a.outcome, false, trace.attempts().size());
                 }
-                long wait = retryWait(d, retry);
+                long wait = cooldowns.unproven(c.pair()) ? -1 : retryWait(d, retry);
                 if (wait >= 0) {
                     trace.attempt(attempt(c, a.url, status, reason, "retry same route in " + wait + "ms", t0,
                             label(a.outcome)));

@@ -224,6 +224,25 @@ class StreamResilienceTest {
     }
 
     @Test
+    void probeOfAPrimaryWhoseCooldownEnded_costsOneAttempt_evenWithRetrySame() throws Exception {
+        MockUpstream a = closer.upstream(MockUpstream.json(500, "{}"));
+        MockUpstream b = closer.upstream(MockUpstream.chatOk("b"));
+        ProxyFixture p = proxy(a, b, Map.of("RETRY", "2"));
+        llmproxy.routing.Candidate.Pair pairA = new llmproxy.routing.Candidate.Pair("a", "upstream-a");
+        String[] auth = {"Authorization", "Bearer " + KEY};
+
+        p.post("/v1/chat/completions", "{\"model\":\"gpt\"}", auth);
+        assertEquals(3, a.count(), "a healthy route gets its same-route retries");
+        clock.advance(java.time.Duration.ofSeconds(61));
+        HttpResponse<String> r = p.post("/v1/chat/completions", "{\"model\":\"gpt\"}", auth);
+
+        assertTrue(r.body().contains("\"b\""), r.body());
+        assertEquals(4, a.count(), "the probe was retried on the same route");
+        assertEquals("2", r.headers().firstValue("x-llm-proxy-attempts").orElseThrow());
+        assertEquals(clock.millis() + 120_000, p.gateway().cooldowns().until(pairA), "a failed probe: twice as long");
+    }
+
+    @Test
     void upstreamThat200sThenBreaksBeforeAnyByte_fallsBack() throws Exception {
         MockUpstream a = closer.upstream((ex, req) -> {
             ex.getResponseHeaders().set("Content-Type", "application/json");
