@@ -88,6 +88,13 @@ final class Attempts {
                         cooldowns.nowMillis(), request.body());
                 int status = a.outcome instanceof Outcome.HttpError e ? e.status() : -1;
                 String reason = a.outcome instanceof Outcome.Transport tr ? tr.reason() : null;
+                // Kept before any same-route retry too: a request deadline passing between retries relays it.
+                if (a.outcome instanceof Outcome.HttpError e) {
+                    lastError = e;
+                    lastErrorBy = c;
+                } else {
+                    lastError = null;
+                }
                 if (!d.fallback()) {
                     trace.attempt(attempt(c, a.url, status, null, "returned to client (" + d.why() + ")", t0,
                             label(a.outcome)));
@@ -118,12 +125,6 @@ final class Attempts {
                     failures.append("; ");
                 }
                 failures.append(c.backend().name()).append('/').append(c.model()).append(": ").append(d.why());
-                if (a.outcome instanceof Outcome.HttpError e) {
-                    lastError = e;
-                    lastErrorBy = c;
-                } else {
-                    lastError = null;
-                }
                 break;
             }
         }
