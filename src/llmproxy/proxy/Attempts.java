@@ -88,12 +88,19 @@ final class Attempts {
                         cooldowns.nowMillis(), request.body());
                 int status = a.outcome instanceof Outcome.HttpError e ? e.status() : -1;
                 String reason = a.outcome instanceof Outcome.Transport tr ? tr.reason() : null;
+                // Kept before any same-route retry too: a request deadline passing between retries relays it.
+                if (a.outcome instanceof Outcome.HttpError e) {
+                    lastError = e;
+                    lastErrorBy = c;
+                } else {
+                    lastError = null;
+                }
                 if (!d.fallback()) {
                     trace.attempt(attempt(c, a.url, status, null, "returned to client (" + d.why() + ")", t0,
                             label(a.outcome)));
                     return relayError(protocol, c, (Outcome.HttpError) a.outcome, false, trace.attempts().size());
                 }
-                long wait = retryWait(d, retry);
+                long wait = cooldowns.unproven(c.pair()) ? -1 : retryWait(d, retry);
                 if (wait >= 0) {
                     trace.attempt(attempt(c, a.url, status, reason, "retry same route in " + wait + "ms", t0,
                             label(a.outcome)));
@@ -118,12 +125,6 @@ final class Attempts {
                     failures.append("; ");
                 }
                 failures.append(c.backend().name()).append('/').append(c.model()).append(": ").append(d.why());
-                if (a.outcome instanceof Outcome.HttpError e) {
-                    lastError = e;
-                    lastErrorBy = c;
-                } else {
-                    lastError = null;
-                }
                 break;
             }
         }

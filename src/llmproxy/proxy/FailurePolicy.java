@@ -19,7 +19,8 @@ import java.util.zip.InflaterInputStream;
 /**
  * Decides, for one failed attempt, whether to try the next candidate and how long to cool the
  * backend+model down. Status 400/404/413/422 describe the request, not the backend, so they fall back
- * without a cooldown unless an error pattern matched.
+ * without a cooldown unless an error pattern matched; so does any error but a 429 whose body names a request
+ * problem (context length, {@code detection.request_patterns}).
  */
 final class FailurePolicy {
     /**
@@ -66,7 +67,8 @@ final class FailurePolicy {
     }
 
     private static Decision decideHttp(Outcome.HttpError e, Detection detection, long cooldownMillis, long nowMillis) {
-        if (e.status() >= 400 && e.status() < 500 && e.status() != 429 && e.body().length > 0) {
+        // Any error but a rate limit may be the request's own: some servers answer "prompt too long" with a 5xx.
+        if (e.status() >= 400 && e.status() != 429 && e.body().length > 0) {
             String text = text(e);
             String policy = find(text, POLICY_PATTERNS);
             if (policy != null) {

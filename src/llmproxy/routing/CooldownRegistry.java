@@ -52,6 +52,14 @@ public final class CooldownRegistry {
         }
     }
 
+    /**
+     * Whether {@code pair} failed and has not answered since: tried now, it is a probe (or a last resort while it
+     * cools), worth one attempt and no same-route retries.
+     */
+    public boolean unproven(Candidate.Pair pair) {
+        return !strikes.isEmpty() && strikes.containsKey(pair);
+    }
+
     /** The epoch millis until which {@code pair} cools down, or 0 when it is available. */
     public long until(Candidate.Pair pair) {
         if (entries.isEmpty()) {

@@ -66,6 +66,39 @@ class FailurePolicyTest {
         return out.toByteArray();
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {500, 502, 503, 529})
+    void requestPattern_inAServerError_isTheRequestsProblem_fallsBackWithoutCooldownOrSameRouteRetry(int status) {
+        Detection detection = new Detection(List.of("429", "5xx"), List.of(), List.of("my_custom_req_err"));
+
+        FailurePolicy.Decision d = decide(error(status, "{\"error\":{\"message\":\"my_custom_req_err happened\"}}"),
+                detection);
+
+        assertTrue(d.fallback());
+        assertEquals(0, d.cooldownMillis());
+        assertFalse(d.retryable());
+    }
+
+    @Test
+    void contextLength_inAServerError_isTheRequestsProblem_notTheBackends() {
+        FailurePolicy.Decision d = decide(error(500, "{\"error\":{\"code\":\"context_length_exceeded\"}}"), DEFAULTS);
+
+        assertTrue(d.fallback());
+        assertEquals(0, d.cooldownMillis());
+        assertFalse(d.retryable());
+    }
+
+    @Test
+    void rateLimit_isAlwaysTheBackendsProblem_evenWhenItsTextLooksLikeARequestProblem() {
+        Detection detection = new Detection(List.of("429", "5xx"), List.of(), List.of("tokens"));
+
+        FailurePolicy.Decision d = decide(error(429, "{\"error\":{\"message\":\"too many tokens per min\"}}"),
+                detection);
+
+        assertEquals(COOLDOWN, d.cooldownMillis());
+        assertTrue(d.retryable());
+    }
+
     @Test
     void transportFailure_fallsBack_withCooldown() {
         FailurePolicy.Decision d = decide(new Outcome.Transport(Outcome.Kind.CONNECT, "connection refused"), DEFAULTS);

@@ -46,6 +46,7 @@ class StreamResilienceTest {
               retry_backoff_ms: 1
             timeouts:
               first_token_seconds: ${FIRST:-0}
+              request_seconds: ${DEADLINE:-0}
               stream_idle_seconds: 5
             detection:
               error_codes: ["429", "5xx"]
@@ -221,6 +222,39 @@ class StreamResilienceTest {
         healthy.set(false);
         p.post("/v1/chat/completions", "{\"model\":\"gpt\"}", auth);
         assertEquals(clock.millis() + 60_000, p.gateway().cooldowns().until(pairA), "after a success: the base again");
+    }
+
+    @Test
+    void probeOfAPrimaryWhoseCooldownEnded_costsOneAttempt_evenWithRetrySame() throws Exception {
+        MockUpstream a = closer.upstream(MockUpstream.json(500, "{}"));
+        MockUpstream b = closer.upstream(MockUpstream.chatOk("b"));
+        ProxyFixture p = proxy(a, b, Map.of("RETRY", "2"));
+        llmproxy.routing.Candidate.Pair pairA = new llmproxy.routing.Candidate.Pair("a", "upstream-a");
+        String[] auth = {"Authorization", "Bearer " + KEY};
+
+        p.post("/v1/chat/completions", "{\"model\":\"gpt\"}", auth);
+        assertEquals(3, a.count(), "a healthy route gets its same-route retries");
+        clock.advance(java.time.Duration.ofSeconds(61));
+        HttpResponse<String> r = p.post("/v1/chat/completions", "{\"model\":\"gpt\"}", auth);
+
+        assertTrue(r.body().contains("\"b\""), r.body());
+        assertEquals(4, a.count(), "the probe was retried on the same route");
+        assertEquals("2", r.headers().firstValue("x-llm-proxy-attempts").orElseThrow());
+        assertEquals(clock.millis() + 120_000, p.gateway().cooldowns().until(pairA), "a failed probe: twice as long");
+    }
+
+    @Test
+    void requestDeadlinePassingBetweenSameRouteRetries_relaysTheUpstreamsLastError_notA504() throws Exception {
+        MockUpstream a = closer.upstream(MockUpstream.json(500, "{\"error\":\"busy-a\"}"));
+        MockUpstream b = closer.upstream(MockUpstream.json(500, "{\"error\":\"busy-b\"}"));
+        ProxyFixture p = proxy(a, b, Map.of("RETRY", "1000", "DEADLINE", "1"));
+
+        HttpResponse<String> r = p.post("/v1/chat/completions", "{\"model\":\"gpt\"}", "Authorization", "Bearer " + KEY);
+
+        assertEquals(500, r.statusCode(), r.body());
+        assertTrue(r.body().contains("busy-a"), r.body());
+        assertTrue(a.count() < 1000, "attempts went on past the deadline");
+        assertEquals(0, b.count(), "the next candidate was tried after the deadline");
     }
 
     @Test
