@@ -149,7 +149,11 @@ public final class Build {
         Process proxy = new ProcessBuilder(cmd).inheritIO().start();
         // Ctrl-C or a kill of this JVM: stop the proxy the same way, let it drain, and exit with its code.
         Thread forward = new Thread(() -> {
-            proxy.destroy();
+            // On Windows destroy() is TerminateProcess, which skips the drain; there Ctrl-C reaches the proxy
+            // through the shared console anyway, so only wait for it.
+            if (proxy.supportsNormalTermination()) {
+                proxy.destroy();
+            }
             try {
                 Runtime.getRuntime().halt(proxy.waitFor());
             } catch (InterruptedException e) {

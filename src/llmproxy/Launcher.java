@@ -59,8 +59,13 @@ public final class Launcher {
         if (newest == null) {
             return line + "; no Java " + NEEDED + "+ found in JAVA_HOME or the usual JDK folders: install one";
         }
-        return line + "; Java " + NEEDED + "+ found: " + String.join(", ", found) + "; run: " + newest + " -jar "
-                + jarName();
+        return line + "; Java " + NEEDED + "+ found: " + String.join(", ", found) + "; run: " + quoteIfSpaced(newest)
+                + " -jar " + quoteIfSpaced(jarName());
+    }
+
+    /** So the command can be pasted into a shell: Windows JDKs live under "C:\Program Files". */
+    static String quoteIfSpaced(String s) {
+        return s.indexOf(' ') >= 0 ? "\"" + s + "\"" : s;
     }
 
     /** JAVA_HOME, then every folder in the places JDKs are usually installed. */

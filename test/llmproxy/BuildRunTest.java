@@ -38,6 +38,31 @@ class BuildRunTest {
     }
 
     @Test
+    void sigtermToTheBuild_reachesTheProxy_whichDrainsAndItsExitCodeComesBack() throws Exception {
+        Path build = Path.of(".ci", "Build.java").toAbsolutePath();
+        Path out = dir.resolve("out.txt");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                build.toString(), "run", "-demo").directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(out.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.readString(out).contains("Ctrl+C stops the demo")) {
+                assertTrue(p.isAlive() && System.nanoTime() < deadline, "the demo did not start: " + Files.readString(out));
+                Thread.sleep(20);
+            }
+
+            p.destroy();
+
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "build run did not exit after SIGTERM");
+            String log = Files.readString(out);
+            assertTrue(log.contains("llm-proxy demo stopped"), "the proxy did not drain: " + log);
+            assertEquals(0, p.exitValue(), log);
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
     void run_passesArgumentsToTheJarOnThisJdk() throws Exception {
         Result r = buildRun("-version");
 

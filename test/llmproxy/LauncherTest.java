@@ -125,6 +125,17 @@ class LauncherTest {
     }
 
     @Test
+    void tooOld_quotesAJavaPathWithSpaces_soTheCommandCanBePasted() throws IOException {
+        // Windows JDKs live under "C:\Program Files\...".
+        Path jdk21 = fakeJdk("Program Files/jdk-21", "JAVA_VERSION=\"21.0.4\"");
+
+        String line = Launcher.tooOld(17, "/opt/old", List.of(jdk21));
+
+        String java21 = jdk21.resolve("bin/java").toRealPath().toString();
+        assertTrue(line.endsWith("; run: \"" + java21 + "\" -jar " + Launcher.jarName()), line);
+    }
+
+    @Test
     void tooOld_withoutAnyJava21_saysToInstallOne() throws IOException {
         String line = Launcher.tooOld(11, "/opt/j11", List.of(fakeJdk("jdk-17", "JAVA_VERSION=\"17\"")));
 

@@ -68,10 +68,12 @@ public final class Demo {
             out.flush();
             Gateway running = gateway;
             Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(() -> {
-                running.shutdown();
+                boolean drained = running.shutdown();
                 fakes.forEach(FakeServer::close);
                 log.info("llm-proxy demo stopped");
                 log.close();
+                // As in a configured run: Ctrl-C after a complete drain is a clean exit, not 130/143.
+                Runtime.getRuntime().halt(drained ? 0 : 1);
             }));
             return 0;
         } catch (IOException | RuntimeException e) {

@@ -39,7 +39,8 @@ final class ConfigChanges {
         setting(settings, "detection", old.detection(), next.detection());
         setting(settings, "logging", old.logging(), next.logging());
         setting(settings, "timeouts", old.timeouts(), next.timeouts());
-        setting(settings, "server", old.server(), next.server());
+        // listen is stored in ServerSettings too, but has its own name above.
+        setting(settings, "server", withoutListen(old.server()), withoutListen(next.server()));
         setting(settings, "network", old.network(), next.network());
         if (!settings.isEmpty()) {
             out.add("settings changed: " + String.join(", ", settings));
@@ -79,6 +80,11 @@ final class ConfigChanges {
         if (!v.equals(value.apply(old)) && !v.equals(value.apply(started))) {
             names.add(name);
         }
+    }
+
+    private static ServerSettings withoutListen(ServerSettings s) {
+        return new ServerSettings("", 0, s.maxBodyMb(), s.maxConcurrent(), s.readTimeoutSeconds(), s.idleTimeoutSeconds(),
+                s.shutdownGraceSeconds(), s.maxConnections(), s.writeTimeoutSeconds(), s.tls());
     }
 
     private static Map<String, Backend> byName(List<Backend> backends) {

@@ -127,6 +127,16 @@ final class DemoProcess implements AutoCloseable {
         return null;
     }
 
+    /** SIGTERM, as Ctrl-C or a service manager stops it; returns the exit code (fails if it does not exit). */
+    int terminate() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("demo did not exit within 30 s of SIGTERM:\n" + output());
+        }
+        join(reader);
+        return process.exitValue();
+    }
+
     @Override
     public void close() {
         process.destroy();

@@ -61,4 +61,18 @@ class ConfigReloadChangesTest {
         assertEquals("2 backends, 2 aliases (backends added: c; backends removed: b; backends changed: a; "
                 + "aliases added: z; aliases removed: y; settings changed: fallback, logging)", summary);
     }
+
+    @Test
+    void listenOnlyChange_namesListen_notServer() throws Exception {
+        String next = BASE.replace("127.0.0.1:0", "127.0.0.1:8081");
+
+        assertEquals("2 backends, 2 aliases (settings changed: listen)", ConfigChanges.summary(parse(BASE), parse(next)));
+    }
+
+    @Test
+    void serverLimitChange_namesServer_notListen() throws Exception {
+        String next = BASE + "server:\n  max_concurrent: 5\n";
+
+        assertEquals("2 backends, 2 aliases (settings changed: server)", ConfigChanges.summary(parse(BASE), parse(next)));
+    }
 }
