@@ -198,7 +198,11 @@ final class Dispatcher implements HttpHandler {
 
     static String clientIp(HttpExchange exchange) {
         InetSocketAddress remote = exchange.getRemoteAddress();
-        return remote == null || remote.getAddress() == null ? "?" : remote.getAddress().getHostAddress();
+        if (remote == null || remote.getAddress() == null) {
+            return "?";
+        }
+        String ip = remote.getAddress().getHostAddress();
+        return ip.indexOf(':') >= 0 ? HostPort.compress(ip) : ip;
     }
 
     /** A path echoed in an error, cut short and without control characters. */
