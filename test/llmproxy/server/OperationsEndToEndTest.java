@@ -110,7 +110,7 @@ class OperationsEndToEndTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> status = (Map<String, Object>) TinyJson.parse(r.body());
         assertEquals(List.of("version", "started_at", "uptime_seconds", "in_flight_requests", "config", "backends",
-                "aliases"), List.copyOf(status.keySet()));
+                "aliases", "client_keys"), List.copyOf(status.keySet()));
         assertEquals("dev", status.get("version"));
         Map<?, ?> config = (Map<?, ?>) status.get("config");
         assertEquals("none", ((Map<?, ?>) config.get("last_reload")).get("result"));
@@ -134,6 +134,10 @@ class OperationsEndToEndTest {
                 "the cooling pair goes last");
         assertEquals(true, ((Map<?, ?>) order.get(1)).get("cooling"));
         assertEquals(3.0, ((Map<?, ?>) order.get(1)).get("weight"));
+        assertEquals(List.of(Map.of("name", "default", "models", List.of("*"), "rpm", 0.0),
+                        Map.of("name", "support-bot", "models", List.of("claude-*"), "rpm", 2.0)),
+                status.get("client_keys"), "key names, never the keys");
+        assertFalse(r.body().contains("bot-key") || r.body().contains("proxy-key"), r.body());
     }
 
     @Test
