@@ -33,6 +33,9 @@ final class RequestBlockFormatter {
         text(sb, t.result());
         sb.append(NL).append("  time: ").append(timestamps.withMillis(t.startMillis()));
         text(sb.append(NL).append("  client: "), t.client());
+        if (!t.keyName().isEmpty()) {
+            text(sb.append(NL).append("  key_name: "), t.keyName());
+        }
         text(sb.append(NL).append("  alias: "), t.alias());
         sb.append(NL).append("  headers:");
         for (Map.Entry<String, List<String>> h : t.requestHeaders().entrySet()) {

@@ -80,6 +80,11 @@ public final class HttpClients {
         return clients.computeIfAbsent(new Key(connect, config.network().proxyFor(backend)), this::build);
     }
 
+    /** The egress proxy {@code backend} goes through, or null for a direct connection. */
+    public ProxyAddress proxyFor(Backend backend) {
+        return config.network().proxyFor(backend);
+    }
+
     /** Any client, for requests that concern no backend (the warm-up). */
     public HttpClient any() {
         return clients.computeIfAbsent(new Key(config.timeouts().connectSeconds(), null), this::build);

@@ -28,8 +28,8 @@ final class RequestEnd {
         switch (result) {
             case RequestResult.Rejected r -> {
                 trace.finish(r.status(), "", r.code() + ": " + r.message(), end);
-                String line = "[" + rid + "] request rejected: status=" + r.status() + " code=" + r.code() + " "
-                        + r.message();
+                String line = "[" + rid + "] request rejected: status=" + r.status() + " code=" + r.code()
+                        + keyName(trace) + " " + r.message();
                 if (r.status() >= 500) {
                     log.error(line);
                 } else {
@@ -40,7 +40,7 @@ final class RequestEnd {
                 trace.finish(r.status(), backend, "ok", end);
                 if (log.isEnabled(Level.INFO)) {
                     log.info("[" + rid + "] request succeeded: backend=" + backend + " model=" + r.by().model()
-                            + " alias=" + trace.alias() + " client=" + trace.client() + " status=" + r.status()
+                            + " alias=" + trace.alias() + " client=" + trace.client() + keyName(trace) + " status=" + r.status()
                             + " attempts=" + trace.attempts().size() + took);
                 }
             }
@@ -50,7 +50,7 @@ final class RequestEnd {
                     // Each attempt's reason has its own line already; this one says how the request ended.
                     String line = "[" + rid + "] all backends failed for model=" + trace.alias() + " after "
                             + trace.attempts().size() + " attempt(s); relayed status " + r.status() + " from "
-                            + backend + took;
+                            + backend + took + keyName(trace);
                     if (r.status() < 500) {
                         log.warn(line); // every backend refused this request: most likely the client's fault
                     } else {
@@ -64,7 +64,7 @@ final class RequestEnd {
             case RequestResult.AllFailed r -> {
                 trace.finish(502, "", "all backends failed: " + r.failures(), end);
                 log.error("[" + rid + "] all backends failed for model=" + trace.alias() + " after "
-                        + trace.attempts().size() + " attempt(s); answered 502" + took);
+                        + trace.attempts().size() + " attempt(s); answered 502" + took + keyName(trace));
             }
             case RequestResult.StreamBroke r -> {
                 trace.finish(502, backend, "upstream broke mid-response: " + r.reason(), end);
@@ -85,5 +85,13 @@ final class RequestEnd {
             }
         }
         log.request(trace);
+    }
+
+    /**
+     * The client key's name for a log line, labelled {@code key_name} because the masker hides the value of any
+     * {@code key=} pair; empty when the proxy runs without keys.
+     */
+    private static String keyName(RequestTrace trace) {
+        return trace.keyName().isEmpty() ? "" : " key_name=" + trace.keyName();
     }
 }

@@ -1,5 +1,6 @@
 package llmproxy.proxy;
 
+import llmproxy.config.ProxyAddress;
 import llmproxy.net.HttpClients;
 
 import javax.net.ssl.SSLException;
@@ -81,7 +82,8 @@ public final class UpstreamClient {
         } catch (HttpTimeoutException | TimeoutException e) {
             return headerTimeout(headerTimeoutNanos);
         } catch (IOException e) {
-            return classify(e);
+            Outcome.Transport refused = tunnelRefused(e, http.get().proxyFor(a.backend()));
+            return refused != null ? refused : classify(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Outcome.Transport(Outcome.Kind.RESET, "interrupted");
@@ -151,6 +153,30 @@ public final class UpstreamClient {
         if (!future.cancel(true) && future.isDone() && !future.isCompletedExceptionally()) {
             future.join().body().close();
         }
+    }
+
+    /**
+     * An egress proxy's refusal of a CONNECT tunnel, or null. The JDK reports a refusal as "Tunnel failed, got:
+     * 403", except when the proxy rejects the credentials it retried (407 again): then JDK 21 to 25 fail inside
+     * their own code with a NullPointerException, whose message would tell the operator nothing.
+     */
+    static Outcome.Transport tunnelRefused(IOException e, ProxyAddress via) {
+        if (via == null) {
+            return null;
+        }
+        String msg = e.getMessage();
+        if (msg != null && msg.startsWith("Tunnel failed, got: ")) {
+            return new Outcome.Transport(Outcome.Kind.CONNECT, "egress proxy refused the CONNECT tunnel: status "
+                    + msg.substring("Tunnel failed, got: ".length()));
+        }
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof NullPointerException && via.hasCredentials() && c.getStackTrace().length > 0
+                    && c.getStackTrace()[0].getClassName().startsWith("jdk.internal.net.http.")) {
+                return new Outcome.Transport(Outcome.Kind.CONNECT, "egress proxy refused the CONNECT tunnel: 407 Proxy"
+                        + " Authentication Required (the proxy credentials were rejected)");
+            }
+        }
+        return null;
     }
 
     /** The kind of a transport failure, with a short reason. */

@@ -35,7 +35,7 @@ final class AdminEndpoints {
         String path = exchange.getRequestURI().getRawPath();
         String method = exchange.getRequestMethod();
         boolean get = method.equals("GET") || method.equals("HEAD");
-        log.info("[" + rid + "] admin " + method + " " + path + " by key=" + caller.name());
+        log.info("[" + rid + "] admin " + method + " " + path + " by key_name=" + caller.name());
         switch (path) {
             case "/metrics" -> {
                 if (get) {
@@ -83,7 +83,7 @@ final class AdminEndpoints {
             cleared = ops.cooldowns.clear(new Candidate.Pair(backend, model)) ? 1 : 0;
             what = ("the cooldown of backend=" + backend + " model=" + model).replaceAll("\\p{Cntrl}", "?");
         }
-        log.warn("[" + rid + "] cooldowns cleared by key=" + caller.name() + ": " + what + " (" + cleared + " active)");
+        log.warn("[" + rid + "] cooldowns cleared by key_name=" + caller.name() + ": " + what + " (" + cleared + " active)");
         JsonWriter w = new JsonWriter().beginObject().name("cleared").value(cleared).endObject();
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         ErrorResponses.sendFixed(exchange, 200, w.toString().getBytes(StandardCharsets.UTF_8));

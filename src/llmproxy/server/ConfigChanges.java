@@ -1,6 +1,7 @@
 package llmproxy.server;
 
 import llmproxy.config.Backend;
+import llmproxy.config.ClientKey;
 import llmproxy.config.Config;
 import llmproxy.config.ServerSettings;
 
@@ -32,9 +33,11 @@ final class ConfigChanges {
         StringJoiner out = new StringJoiner("; ");
         diff(out, "backends", byName(old.backends()), byName(next.backends()));
         diff(out, "aliases", old.models(), next.models());
+        diff(out, "client keys", clientKeys(old), clientKeys(next));
         List<String> settings = new ArrayList<>();
         setting(settings, "listen", old.listen(), next.listen());
         setting(settings, "proxy_api_key", old.proxyApiKey(), next.proxyApiKey());
+        setting(settings, "admin_api_key", old.adminApiKey(), next.adminApiKey());
         setting(settings, "fallback", old.fallback(), next.fallback());
         setting(settings, "detection", old.detection(), next.detection());
         setting(settings, "logging", old.logging(), next.logging());
@@ -90,6 +93,14 @@ final class ConfigChanges {
     private static Map<String, Backend> byName(List<Backend> backends) {
         Map<String, Backend> map = new LinkedHashMap<>();
         backends.forEach(b -> map.put(b.name(), b));
+        return map;
+    }
+
+    /** By name, without the key proxy_api_key stands for: its change is reported as that setting. */
+    private static Map<String, ClientKey> clientKeys(Config config) {
+        Map<String, ClientKey> map = new LinkedHashMap<>();
+        config.clientKeys().stream().filter(k -> !k.name().equals(ClientKey.DEFAULT_NAME))
+                .forEach(k -> map.put(k.name(), k));
         return map;
     }
 

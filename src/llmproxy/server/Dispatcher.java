@@ -105,7 +105,7 @@ final class Dispatcher implements HttpHandler {
             if (access.mayAdminister(caller)) {
                 admin.handle(exchange, rid, snapshot, caller);
             } else {
-                log.warn("[" + rid + "] admin request refused: key=" + caller.name() + " path=" + path);
+                log.warn("[" + rid + "] admin request refused: key_name=" + caller.name() + " path=" + path);
                 ErrorResponses.send(exchange, 403, "permission_denied", "this key may not use " + path);
             }
             return;
@@ -145,7 +145,7 @@ final class Dispatcher implements HttpHandler {
                 && ops.limiter.acquire(client.key()) instanceof Decision.Limited limited) {
             exchange.getResponseHeaders().set("Retry-After", Long.toString(limited.retryAfterSeconds()));
             ErrorResponses.send(exchange, 429, "rate_limit_exceeded", limited.message());
-            log.info("[" + rid + "] rate limited: key=" + caller.name());
+            log.info("[" + rid + "] rate limited: key_name=" + caller.name());
             return;
         }
         int limit = snapshot.config().server().maxConcurrent();

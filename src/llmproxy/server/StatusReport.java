@@ -1,6 +1,7 @@
 package llmproxy.server;
 
 import llmproxy.config.Backend;
+import llmproxy.config.ClientKey;
 import llmproxy.config.ModelAlias;
 import llmproxy.config.Route;
 import llmproxy.metrics.ProxyMetrics;
@@ -17,7 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** The /status JSON: version, uptime, config, every backend+model pair's health, every alias's order now. */
+/**
+ * The /status JSON: version, uptime, config, every backend+model pair's health, every alias's order now, and the
+ * client keys by name.
+ */
 final class StatusReport {
     private StatusReport() {
         throw new AssertionError();
@@ -57,6 +61,14 @@ final class StatusReport {
                 candidates(w, tiers, cooling);
             }
             w.endArray().endObject();
+        }
+        w.endArray();
+        // Names, allow-lists and limits only: never the keys.
+        w.name("client_keys").beginArray();
+        for (ClientKey k : snapshot.config().clientKeys()) {
+            w.beginObject().name("name").value(k.name()).name("models").beginArray();
+            k.models().forEach(w::value);
+            w.endArray().name("rpm").value(k.rpm()).endObject();
         }
         w.endArray();
         return w.endObject().toString();

@@ -42,7 +42,20 @@ class EgressTunnelProcessTest {
         run(false, "-Djdk.http.auth.tunneling.disabledSchemes=Basic");
     }
 
+    /** A wrong proxy password is rejected again after the retry: the reason names the 407, not a JDK internal. */
+    @Test
+    void wrongProxyPasswordOnTheTunnel_failsWithA407Reason() throws Exception {
+        String body = runWith(false, "wrong-pass-0a1b2c3d");
+        assertTrue(body.contains("egress proxy refused the CONNECT tunnel: 407 Proxy Authentication Required"), body);
+        assertFalse(body.contains("Cannot invoke") || body.contains("wrong-pass-0a1b2c3d"), body);
+    }
+
     private void run(boolean expectSuccess, String... jvmOptions) throws Exception {
+        runWith(expectSuccess, PROXY_PASSWORD, jvmOptions);
+    }
+
+    /** Returns the proxy's answer body. */
+    private String runWith(boolean expectSuccess, String password, String... jvmOptions) throws Exception {
         TestPki pki = TestPki.create(dir, "Corp Root CA");
         HttpsServer backend = pki.issue("backend", "RSA").httpsServer();
         backend.createContext("/", ex -> {
@@ -70,7 +83,7 @@ class EgressTunnelProcessTest {
                        m:
                          routes:
                            - {backend: corp, model: up}
-                     """.formatted(proxy.url("corp:" + PROXY_PASSWORD), pki.caPem(), target), jvmOptions)) {
+                     """.formatted(proxy.url("corp:" + password), pki.caPem(), target), jvmOptions)) {
             HttpResponse<String> r = client.send(HttpRequest.newBuilder(
                             URI.create("http://127.0.0.1:" + jar.port() + "/v1/chat/completions"))
                     .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"m\"}"))
@@ -86,10 +99,11 @@ class EgressTunnelProcessTest {
             } else {
                 assertEquals(502, r.statusCode(), r.body() + "\n" + log);
                 assertTrue(proxy.tunnels().isEmpty());
-                assertTrue(log.contains("disables Basic for tunnels"), log);
+                assertTrue(log.contains("disables Basic for tunnels") == (jvmOptions.length > 0), log);
             }
             assertTrue(log.contains("backend corp: via http://corp:****@127.0.0.1:" + proxy.port()), log);
-            assertFalse(log.contains(PROXY_PASSWORD), log);
+            assertFalse(log.contains(PROXY_PASSWORD) || log.contains(password), log);
+            return r.body();
         } finally {
             backend.stop(0);
             client.shutdownNow();

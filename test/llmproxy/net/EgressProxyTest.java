@@ -119,6 +119,33 @@ class EgressProxyTest {
     }
 
     @Test
+    void proxyRefusingTheConnectTunnel_failsTheAttemptAsAConnectFailureNamingTheStatus() throws Exception {
+        try (java.net.ServerSocket refusing = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                while (!refusing.isClosed()) {
+                    try (java.net.Socket s = refusing.accept()) {
+                        byte[] head = new byte[4096];
+                        int n = s.getInputStream().read(head);
+                        if (n > 0) {
+                            s.getOutputStream().write("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n"
+                                    .getBytes(StandardCharsets.US_ASCII));
+                        }
+                    } catch (java.io.IOException e) {
+                        // Closed at the end of the test.
+                    }
+                }
+            });
+            ProxyFixture p = closer.proxy(yaml("upstream_proxy: \"http://127.0.0.1:" + refusing.getLocalPort() + "\"", ""),
+                    Map.of("A", "https://127.0.0.1:9/v1"), new TestClock(0));
+
+            HttpResponse<String> r = p.post("/v1/chat/completions", CHAT);
+
+            assertEquals(502, r.statusCode(), r.body());
+            assertTrue(r.body().contains("egress proxy refused the CONNECT tunnel: status 403"), r.body());
+        }
+    }
+
+    @Test
     void noProxy_sendsMatchingHostsDirect() throws Exception {
         MockUpstream up = closer.upstream(MockUpstream.chatOk("direct"));
         ConnectProxy proxy = closer.add(ConnectProxy.start(null, null));

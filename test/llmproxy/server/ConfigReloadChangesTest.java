@@ -75,4 +75,27 @@ class ConfigReloadChangesTest {
 
         assertEquals("2 backends, 2 aliases (settings changed: server)", ConfigChanges.summary(parse(BASE), parse(next)));
     }
+
+    @Test
+    void namesClientKeysAddedRemovedAndChanged_andTheAdminKey_neverTheKeys() throws Exception {
+        String keys = """
+                proxy_api_key: "proxy-key-0123456789"
+                client_keys:
+                  - {name: bot, key: "bot-key-0123456789", models: ["x"]}
+                  - {name: old-app, key: "old-key-0123456789"}
+                """;
+        String next = """
+                proxy_api_key: "proxy-key-0123456789"
+                admin_api_key: "admin-key-0123456789"
+                client_keys:
+                  - {name: bot, key: "bot-key-0123456789", models: ["x", "y"], rpm: 5}
+                  - {name: new-app, key: "new-key-0123456789"}
+                """;
+
+        assertEquals("2 backends, 2 aliases (client keys added: new-app; client keys removed: old-app; client keys"
+                        + " changed: bot; settings changed: admin_api_key)",
+                ConfigChanges.summary(parse(BASE + keys), parse(BASE + next)));
+        assertEquals("2 backends, 2 aliases (settings changed: proxy_api_key)",
+                ConfigChanges.summary(parse(BASE + keys), parse(BASE + keys.replace("proxy-key-", "proxy-key-x"))));
+    }
 }

@@ -110,7 +110,7 @@ class OperationsEndToEndTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> status = (Map<String, Object>) TinyJson.parse(r.body());
         assertEquals(List.of("version", "started_at", "uptime_seconds", "in_flight_requests", "config", "backends",
-                "aliases"), List.copyOf(status.keySet()));
+                "aliases", "client_keys"), List.copyOf(status.keySet()));
         assertEquals("dev", status.get("version"));
         Map<?, ?> config = (Map<?, ?>) status.get("config");
         assertEquals("none", ((Map<?, ?>) config.get("last_reload")).get("result"));
@@ -134,6 +134,10 @@ class OperationsEndToEndTest {
                 "the cooling pair goes last");
         assertEquals(true, ((Map<?, ?>) order.get(1)).get("cooling"));
         assertEquals(3.0, ((Map<?, ?>) order.get(1)).get("weight"));
+        assertEquals(List.of(Map.of("name", "default", "models", List.of("*"), "rpm", 0.0),
+                        Map.of("name", "support-bot", "models", List.of("claude-*"), "rpm", 2.0)),
+                status.get("client_keys"), "key names, never the keys");
+        assertFalse(r.body().contains("bot-key") || r.body().contains("proxy-key"), r.body());
     }
 
     @Test
@@ -190,5 +194,33 @@ class OperationsEndToEndTest {
                 anthropic.body());
         assertEquals(200, chat("proxy-key", "claude-sonnet").statusCode(), "other keys are not limited");
         assertEquals(3, upstream.count());
+    }
+
+    @Test
+    void keyNamesAppearUnmaskedInLogLinesAndRequestBlocks_andTheKeysNever() throws Exception {
+        start("admin_api_key: admin-key-0123456789\nlogging:\n  level: debug\n" + KEYS);
+        assertEquals(200, chat("bot-key", "claude-sonnet").statusCode());
+        assertEquals(403, chat("bot-key", "gpt-4o").statusCode());
+        int status = 0;
+        for (int i = 0; i < 3 && status != 429; i++) {
+            status = chat("bot-key", "claude-sonnet").statusCode();
+        }
+        assertEquals(429, status);
+        assertEquals(200, proxy.get("/metrics", "Authorization", "Bearer admin-key-0123456789").statusCode());
+        assertEquals(403, proxy.get("/metrics", "Authorization", "Bearer bot-key").statusCode());
+        assertEquals(200, proxy.send(HttpRequest.newBuilder(proxy.uri("/status/cooldowns")).DELETE()
+                .header("Authorization", "Bearer admin-key-0123456789").build()).statusCode());
+        proxy.settle();
+
+        String log = proxy.logOutput();
+        assertTrue(log.contains("alias=claude-sonnet client=127.0.0.1 key_name=support-bot status=200"), log);
+        assertTrue(log.contains("request rejected: status=403 code=permission_denied key_name=support-bot "), log);
+        assertTrue(log.contains("rate limited: key_name=support-bot"), log);
+        assertTrue(log.contains("admin GET /metrics by key_name=admin"), log);
+        assertTrue(log.contains("admin request refused: key_name=support-bot path=/metrics"), log);
+        assertTrue(log.contains("cooldowns cleared by key_name=admin: all cooldowns"), log);
+        assertTrue(log.contains("\n  key_name: support-bot\n"), log);
+        assertFalse(log.contains("key_name=****"), log);
+        assertFalse(log.contains("bot-key") || log.contains("admin-key-0123456789"), log);
     }
 }
