@@ -116,6 +116,9 @@ public final class ProxyMetrics {
                 .put(List.of(), new Counter(logLinesDropped));
         reloads = registry.counter("llmproxy_config_reloads_total",
                 "Config reloads, by result (success, failure).", "result");
+        // Both series exist from the start, so rate() and alerts see a 0 before the first reload.
+        reloads.labels("success");
+        reloads.labels("failure");
         lastReloadSuccess = registry.gauge("llmproxy_config_last_reload_success_timestamp_seconds",
                 "Unix time of the last successful config load (start-up counts).").labels();
         registry.gauge("llmproxy_build_info", "Always 1; the version is the label.", "version")

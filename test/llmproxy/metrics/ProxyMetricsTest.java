@@ -128,4 +128,14 @@ class ProxyMetricsTest {
         assertEquals(List.of(Map.of("backend", "openai", "model", "gpt-4o")),
                 e.all("llmproxy_cooldown_active").stream().map(ExpositionChecker.Sample::labels).toList());
     }
+
+    @org.junit.jupiter.api.Test
+    void reloadSeries_existAtZeroBeforeTheFirstReload() {
+        ProxyMetrics m = new ProxyMetrics("t", () -> 0, (b, mm) -> false, () -> 0L);
+        String text = m.scrape();
+        org.junit.jupiter.api.Assertions.assertTrue(
+                text.contains("llmproxy_config_reloads_total{result=\"success\"} 0"), text);
+        org.junit.jupiter.api.Assertions.assertTrue(
+                text.contains("llmproxy_config_reloads_total{result=\"failure\"} 0"), text);
+    }
 }
