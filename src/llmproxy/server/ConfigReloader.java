@@ -22,8 +22,10 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -338,8 +340,13 @@ public final class ConfigReloader implements AutoCloseable {
         gateway.apply(next);
         gateway.reloaded(HexFormat.of().formatHex(sha256(bytes, List.of())));
         reloads.incrementAndGet();
+        // A warning the running config already had was said when it was loaded: say only what is new.
+        Set<String> known = new HashSet<>();
+        old.warnings().forEach(w -> known.add(w.path() + "\0" + w.reason()));
         for (Problem w : next.warnings()) {
-            log.warn("config: " + file + ": " + w);
+            if (!known.contains(w.path() + "\0" + w.reason())) {
+                log.warn("config: " + file + ": " + w);
+            }
         }
         log.info("config reloaded: " + ConfigChanges.summary(old, next));
         return true;

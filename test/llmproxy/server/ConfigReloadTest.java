@@ -581,6 +581,19 @@ class ConfigReloadTest {
     }
 
     @Test
+    void reload_warnsOnlyAboutWhatIsNew_notAgainAboutWhatTheRunningConfigAlreadyHad() throws Exception {
+        startWith(yaml("a"), FAST_POLL); // no proxy_api_key: a warning, said at start-up
+        Files.writeString(file, yaml("b"));
+        assertAnsweredByWithin2s("b");
+        Files.writeString(file, yaml("a") + "unknown_setting: 1\n");
+        assertAnsweredByWithin2s("a");
+        awaitLog("unknown_setting");
+
+        assertEquals(0, logCount("authentication is off"), logText());
+        assertEquals(1, logCount("unknown_setting"), logText());
+    }
+
+    @Test
     void close_stopsWatching() throws Exception {
         startWith(yaml("a"), FAST_POLL);
 
