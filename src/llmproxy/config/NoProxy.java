@@ -9,13 +9,31 @@ import java.util.Locale;
 /**
  * The {@code no_proxy} list: hosts reached directly. An entry is a host ({@code example.com}, which also
  * covers its subdomains, as curl does), a suffix ({@code .corp}), {@code *} for everything, or an IP
- * literal / CIDR ({@code 10.0.0.0/8}). Hosts are compared as written in the backend URL; no DNS lookups.
+ * literal / CIDR ({@code 10.0.0.0/8}); a {@code :port} is ignored. Hosts are compared as written in the backend
+ * URL; no DNS lookups.
  */
 public record NoProxy(List<String> entries) {
     public static final NoProxy NONE = new NoProxy(List.of());
 
     public NoProxy {
-        entries = entries.stream().map(e -> e.strip().toLowerCase(Locale.ROOT)).filter(e -> !e.isEmpty()).toList();
+        entries = entries.stream().map(e -> withoutPort(e.strip().toLowerCase(Locale.ROOT))).filter(e -> !e.isEmpty())
+                .toList();
+    }
+
+    /**
+     * {@code host:port} and {@code [v6]:port}, as NO_PROXY lists often hold them, name the host: the proxy choice
+     * is per host, so the port is dropped rather than the entry silently never matching.
+     */
+    static String withoutPort(String e) {
+        int colon = e.lastIndexOf(':');
+        if (colon <= 0 || colon == e.length() - 1 || !e.substring(colon + 1).chars().allMatch(Character::isDigit)) {
+            return e;
+        }
+        String host = e.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            return host.substring(1, host.length() - 1);
+        }
+        return host.indexOf(':') < 0 ? host : e; // a bare IPv6 literal: its last group is not a port
     }
 
     /** Comma- or space-separated, as in the NO_PROXY environment variable. */

@@ -222,6 +222,16 @@ class BackendReachConfigTest {
     }
 
     @Test
+    void noProxy_entriesWithAPort_nameTheirHost() {
+        NoProxy n = NoProxy.parseList("vllm.internal:8000, 10.1.2.3:443, [fd00::7]:8080, ::2");
+        assertTrue(n.bypasses("vllm.internal"));
+        assertTrue(n.bypasses("10.1.2.3"));
+        assertTrue(n.bypasses("[fd00::7]"));
+        assertTrue(n.bypasses("[::2]"), "a bare IPv6 literal keeps its last group");
+        assertFalse(n.bypasses("vllm.external"));
+    }
+
+    @Test
     void fileReference_isTheFileMinusOneTrailingNewline_andIsRemembered() throws Exception {
         Path key = Files.writeString(dir.resolve("key"), "sk-from-file\n\n");
         Path crlf = Files.writeString(dir.resolve("crlf"), "tok\r\n");
