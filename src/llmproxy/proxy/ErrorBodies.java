@@ -8,38 +8,56 @@ import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.InflaterInputStream;
 
-/** An upstream error body in plain form, as the proxy relays it: decoded, whole, within the cap. */
+/** An upstream error body decoded: for the failure policy to read, and for relaying in plain form. */
 final class ErrorBodies {
     private ErrorBodies() {
         throw new AssertionError();
     }
 
-    /** The body decoded (gzip/deflate), or null when it was cut at the cap or cannot be decoded. */
+    /** What inflating gave: the bytes (at most the cap), and whether they are the whole body. */
+    record Inflated(byte[] bytes, boolean whole) {
+    }
+
+    /** The body decoded (gzip/deflate) whole, or null when it was cut at the cap or cannot be decoded. */
     static byte[] plain(Outcome.HttpError e) {
         if (e.truncated()) {
             return null;
         }
-        String enc = e.headers().firstValue("content-encoding").orElse("").trim().toLowerCase(Locale.ROOT);
+        String enc = encoding(e);
         if (enc.isEmpty() || enc.equals("identity")) {
             return e.body();
         }
-        if (!enc.equals("gzip") && !enc.equals("x-gzip") && !enc.equals("deflate")) {
+        Inflated in = inflate(e.body(), enc);
+        return in != null && in.whole() ? in.bytes() : null;
+    }
+
+    /**
+     * The body inflated up to {@link UpstreamClient#ERROR_BODY_CAP} when gzip/deflate encoded (null for another
+     * encoding); a cut or corrupt stream keeps what decoded before it broke off, marked not whole.
+     */
+    static Inflated inflate(byte[] body, String encoding) {
+        if (!encoding.equals("gzip") && !encoding.equals("x-gzip") && !encoding.equals("deflate")) {
             return null;
         }
+        int cap = UpstreamClient.ERROR_BODY_CAP;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (InputStream in = enc.equals("deflate") ? new InflaterInputStream(new ByteArrayInputStream(e.body()))
-                : new GZIPInputStream(new ByteArrayInputStream(e.body()))) {
+        try (InputStream in = encoding.equals("deflate") ? new InflaterInputStream(new ByteArrayInputStream(body))
+                : new GZIPInputStream(new ByteArrayInputStream(body))) {
             byte[] buf = new byte[8192];
             int n;
-            while ((n = in.read(buf)) > 0) {
+            while ((n = in.read(buf, 0, Math.min(buf.length, cap + 1 - out.size()))) > 0) {
                 out.write(buf, 0, n);
-                if (out.size() > UpstreamClient.ERROR_BODY_CAP) {
-                    return null;
+                if (out.size() > cap) {
+                    return new Inflated(java.util.Arrays.copyOf(out.toByteArray(), cap), false);
                 }
             }
-        } catch (IOException corrupt) {
-            return null;
+        } catch (IOException truncatedOrCorrupt) {
+            return new Inflated(out.toByteArray(), false);
         }
-        return out.toByteArray();
+        return new Inflated(out.toByteArray(), true);
+    }
+
+    static String encoding(Outcome.HttpError e) {
+        return e.headers().firstValue("content-encoding").orElse("").trim().toLowerCase(Locale.ROOT);
     }
 }

@@ -2,10 +2,6 @@ package llmproxy.proxy;
 
 import llmproxy.config.Detection;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -13,8 +9,6 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.InflaterInputStream;
 
 /**
  * Decides, for one failed attempt, whether to try the next candidate and how long to cool the
@@ -41,8 +35,6 @@ final class FailurePolicy {
     private static final List<String> POLICY_PATTERNS = List.of("content_policy_violation", "content_filter",
             "responsibleaipolicyviolation");
 
-    private static final int MAX_DECODED = 1 << 20;
-
     private FailurePolicy() {
         throw new AssertionError();
     }
@@ -60,16 +52,20 @@ final class FailurePolicy {
         return switch (failure) {
             case Outcome.Transport t -> new Decision(true, cooldownMillis, t.reason(),
                     t.kind() != Outcome.Kind.TIMEOUT, 0);
-            case Outcome.HttpError e -> echoed(decideHttp(e, detection, cooldownMillis, nowMillis), e, detection,
-                    requestBody);
+            case Outcome.HttpError e -> {
+                // Decoded once: every pattern rule below reads the same text.
+                String text = e.body().length == 0 ? "" : text(e);
+                yield echoed(decideHttp(e, text, detection, cooldownMillis, nowMillis), e, text, detection,
+                        requestBody);
+            }
             case Outcome.Success s -> new Decision(false, 0, "success");
         };
     }
 
-    private static Decision decideHttp(Outcome.HttpError e, Detection detection, long cooldownMillis, long nowMillis) {
+    private static Decision decideHttp(Outcome.HttpError e, String text, Detection detection, long cooldownMillis,
+                                       long nowMillis) {
         // Any error but a rate limit may be the request's own: some servers answer "prompt too long" with a 5xx.
-        if (e.status() >= 400 && e.status() != 429 && e.body().length > 0) {
-            String text = text(e);
+        if (e.status() >= 400 && e.status() != 429 && !text.isEmpty()) {
             String policy = find(text, POLICY_PATTERNS);
             if (policy != null) {
                 return new Decision(false, 0, "status " + e.status() + ", content policy (\"" + policy
@@ -82,14 +78,14 @@ final class FailurePolicy {
                         + "\"): no cooldown");
             }
         }
-        Decision d = decideStatus(e, detection, cooldownMillis, nowMillis);
+        Decision d = decideStatus(e, find(text, detection.errorPatterns()), detection, cooldownMillis, nowMillis);
         boolean retryable = d.fallback() && d.cooldownMillis() > 0 && (e.status() >= 500 || e.status() == 429);
         return new Decision(d.fallback(), d.cooldownMillis(), d.why(), retryable,
                 retryable ? retryAfterMillis(e.headers(), nowMillis) : 0);
     }
 
     private static String text(Outcome.HttpError e) {
-        return decode(e.body(), e.headers().firstValue("content-encoding").orElse("")).toLowerCase(Locale.ROOT);
+        return decode(e.body(), ErrorBodies.encoding(e)).toLowerCase(Locale.ROOT);
     }
 
     private static String find(String text, List<String> patterns) {
@@ -101,9 +97,9 @@ final class FailurePolicy {
         return null;
     }
 
-    private static Decision decideStatus(Outcome.HttpError e, Detection detection, long cooldownMillis,
+    /** {@code pattern}: the {@code error_patterns} entry found in the body, or null. */
+    private static Decision decideStatus(Outcome.HttpError e, String pattern, Detection detection, long cooldownMillis,
                                          long nowMillis) {
-        String pattern = matchPattern(e, detection);
         boolean statusMatch = detection.matchesStatus(e.status());
         if (pattern == null && !statusMatch) {
             return new Decision(false, 0, "status " + e.status() + " not in error_codes");
@@ -123,11 +119,12 @@ final class FailurePolicy {
         return new Decision(true, cooldown, why);
     }
 
-    private static Decision echoed(Decision d, Outcome.HttpError e, Detection detection, byte[] requestBody) {
+    private static Decision echoed(Decision d, Outcome.HttpError e, String text, Detection detection,
+                                   byte[] requestBody) {
         if (d.cooldownMillis() == 0 || requestBody.length == 0 || detection.matchesStatus(e.status())) {
             return d;
         }
-        String pattern = matchPattern(e, detection);
+        String pattern = find(text, detection.errorPatterns());
         String request = new String(requestBody, StandardCharsets.UTF_8);
         // Providers echo the decoded text: a pattern written with JSON escapes in the request is the pattern too.
         if (pattern == null || !request.toLowerCase(Locale.ROOT).contains(pattern)
@@ -176,36 +173,14 @@ final class FailurePolicy {
         return true;
     }
 
-    private static String matchPattern(Outcome.HttpError e, Detection detection) {
-        if (detection.errorPatterns().isEmpty() || e.body().length == 0) {
-            return null;
-        }
-        return find(text(e), detection.errorPatterns());
-    }
-
-    /** The body as text, un-gzipped/inflated when so encoded; undecodable bytes are read as they are. */
+    /**
+     * The body as text, un-gzipped/inflated when so encoded. It may be cut at the cap: what decoded before it broke
+     * off is read; with nothing decoded, the raw bytes are.
+     */
     static String decode(byte[] body, String encoding) {
-        String enc = encoding.trim().toLowerCase(Locale.ROOT);
-        if (enc.equals("gzip") || enc.equals("x-gzip") || enc.equals("deflate")) {
-            // The body may be cut at the detection cap: keep what decoded before the stream broke off.
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            try (InputStream in = enc.equals("deflate")
-                    ? new InflaterInputStream(new ByteArrayInputStream(body))
-                    : new GZIPInputStream(new ByteArrayInputStream(body))) {
-                byte[] buf = new byte[8192];
-                int n;
-                while (out.size() < MAX_DECODED
-                        && (n = in.read(buf, 0, Math.min(buf.length, MAX_DECODED - out.size()))) > 0) {
-                    out.write(buf, 0, n);
-                }
-            } catch (IOException truncatedOrNotCompressed) {
-                // Keep the decoded prefix; with none, fall through and match on the raw bytes.
-            }
-            if (out.size() > 0) {
-                return out.toString(StandardCharsets.UTF_8);
-            }
-        }
-        return new String(body, StandardCharsets.UTF_8);
+        ErrorBodies.Inflated in = ErrorBodies.inflate(body, encoding.trim().toLowerCase(Locale.ROOT));
+        byte[] bytes = in != null && in.bytes().length > 0 ? in.bytes() : body;
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     /** Retry-After as delta-seconds or an HTTP date; 0 when absent or unreadable. */
