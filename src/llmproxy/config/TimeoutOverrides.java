@@ -9,6 +9,9 @@ public record TimeoutOverrides(Integer connectSeconds, Integer responseHeaderSec
 
     /** The global timeouts with this backend's values put over them, key by key. */
     public Timeouts over(Timeouts global) {
+        if (isEmpty()) {
+            return global; // most backends: nothing to build per attempt
+        }
         return new Timeouts(connectSeconds != null ? connectSeconds : global.connectSeconds(),
                 responseHeaderSeconds != null ? responseHeaderSeconds : global.responseHeaderSeconds(),
                 streamIdleSeconds != null ? streamIdleSeconds : global.streamIdleSeconds(),

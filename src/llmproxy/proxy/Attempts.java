@@ -1,6 +1,5 @@
 package llmproxy.proxy;
 
-import llmproxy.access.Decision;
 import llmproxy.config.Config;
 import llmproxy.config.Fallback;
 import llmproxy.config.Timeouts;
@@ -256,7 +255,8 @@ final class Attempts {
                     + c.backend().name() + " (first: " + r.transcript().firstMalformed() + ")");
         }
         return switch (r.end()) {
-            case COMPLETE, FAILED_BEFORE_CONTENT -> {
+            case FAILED_BEFORE_CONTENT -> throw new IllegalStateException("judged as a failed attempt, not relayed");
+            case COMPLETE -> {
                 cooldowns.recovered(c.pair());
                 trace.attempt(attempt(c, url, status, null, "relayed", t0, "ok"));
                 yield new RequestResult.Relayed(c, status);

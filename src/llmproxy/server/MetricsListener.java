@@ -5,6 +5,8 @@ import llmproxy.metrics.ProxyMetrics;
 import llmproxy.proxy.RequestListener;
 import llmproxy.proxy.RequestResult;
 
+import java.util.Locale;
+
 /** Turns each finished request into metrics: counts, durations, attempts, fallbacks, cooldowns, first bytes. */
 final class MetricsListener implements RequestListener {
     private final ProxyMetrics metrics;
@@ -44,16 +46,8 @@ final class MetricsListener implements RequestListener {
         metrics.streamClosed();
     }
 
+    /** The trace's outcome word is the metric's own label (ok, http_4xx, timeout …). */
     private static ProxyMetrics.Outcome outcome(String label) {
-        return switch (label) {
-            case "http_4xx" -> ProxyMetrics.Outcome.HTTP_4XX;
-            case "http_5xx" -> ProxyMetrics.Outcome.HTTP_5XX;
-            case "timeout" -> ProxyMetrics.Outcome.TIMEOUT;
-            case "connect" -> ProxyMetrics.Outcome.CONNECT;
-            case "tls" -> ProxyMetrics.Outcome.TLS;
-            case "reset" -> ProxyMetrics.Outcome.RESET;
-            case "stream_broken" -> ProxyMetrics.Outcome.STREAM_BROKEN;
-            default -> ProxyMetrics.Outcome.OK;
-        };
+        return label.isEmpty() ? ProxyMetrics.Outcome.OK : ProxyMetrics.Outcome.valueOf(label.toUpperCase(Locale.ROOT));
     }
 }
