@@ -5,6 +5,7 @@ import llmproxy.config.Secret;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.StringJoiner;
 
 /** The client's query string on its way upstream. */
 final class Query {
@@ -20,27 +21,18 @@ final class Query {
         if (rawQuery == null || rawQuery.isEmpty() || keys.isEmpty()) {
             return rawQuery;
         }
-        StringBuilder sb = null;
-        int start = 0;
-        while (start <= rawQuery.length()) {
-            int amp = rawQuery.indexOf('&', start);
-            int end = amp < 0 ? rawQuery.length() : amp;
-            String param = rawQuery.substring(start, end);
+        StringJoiner kept = new StringJoiner("&");
+        boolean dropped = false;
+        for (String param : rawQuery.split("&", -1)) {
             int eq = param.indexOf('=');
             // A bare "?KEY" carries the key as much as "?api_key=KEY".
-            boolean secret = isOneOf(decode(eq >= 0 ? param.substring(eq + 1) : param), keys);
-            if (secret && sb == null) {
-                sb = new StringBuilder(rawQuery.length());
-                appendParams(sb, rawQuery, 0, start);
-            } else if (!secret && sb != null) {
-                if (!sb.isEmpty()) {
-                    sb.append('&');
-                }
-                sb.append(param);
+            if (isOneOf(decode(eq >= 0 ? param.substring(eq + 1) : param), keys)) {
+                dropped = true;
+            } else {
+                kept.add(param);
             }
-            start = end + 1;
         }
-        return sb == null ? rawQuery : sb.toString();
+        return dropped ? kept.toString() : rawQuery;
     }
 
     private static boolean isOneOf(String value, List<Secret> keys) {
@@ -49,12 +41,6 @@ final class Query {
             found |= k.matches(value); // constant time per key, no early exit
         }
         return found;
-    }
-
-    private static void appendParams(StringBuilder sb, String rawQuery, int from, int to) {
-        if (to > from) {
-            sb.append(rawQuery, from, to - 1); // without the '&' before the dropped one
-        }
     }
 
     private static String decode(String s) {
