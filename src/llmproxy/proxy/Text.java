@@ -1,7 +1,7 @@
 package llmproxy.proxy;
 
 /** Text that an upstream or a client controls, made fit to show in the proxy's own messages. */
-final class Text {
+public final class Text {
     static final int MAX = 200;
 
     private Text() {
@@ -9,7 +9,7 @@ final class Text {
     }
 
     /** Cut to {@link #MAX} characters, control characters replaced by '?'; null becomes "". */
-    static String safe(String s) {
+    public static String safe(String s) {
         if (s == null) {
             return "";
         }

@@ -10,6 +10,7 @@ import llmproxy.logging.Log;
 import llmproxy.proxy.AbortConnection;
 import llmproxy.proxy.ErrorResponses;
 import llmproxy.proxy.ProxyHandler;
+import llmproxy.proxy.Text;
 import llmproxy.routing.Snapshot;
 
 import java.io.IOException;
@@ -97,7 +98,7 @@ final class Dispatcher implements HttpHandler {
         Access access = ops.access(snapshot.config());
         Caller caller = callerOf(access, exchange.getRequestHeaders());
         if (caller instanceof Caller.Unknown) {
-            log.warn("[" + rid + "] authentication failed: client=" + clientIp(exchange) + " path=" + safe(path));
+            log.warn("[" + rid + "] authentication failed: client=" + clientIp(exchange) + " path=" + Text.safe(path));
             ErrorResponses.send(exchange, 401, "invalid_api_key", "missing or invalid API key");
             return;
         }
@@ -134,7 +135,7 @@ final class Dispatcher implements HttpHandler {
             return;
         }
         if (!PathRules.isProxied(path)) {
-            ErrorResponses.send(exchange, 404, "not_found", "unknown path " + safe(path));
+            ErrorResponses.send(exchange, 404, "not_found", "unknown path " + Text.safe(path));
             return;
         }
         if (!method.equals("POST") && !method.equals("PUT") && !method.equals("PATCH")) {
@@ -206,8 +207,4 @@ final class Dispatcher implements HttpHandler {
     }
 
     /** A path echoed in an error, cut short and without control characters. */
-    private static String safe(String path) {
-        String p = path.length() > 200 ? path.substring(0, 200) + "…" : path;
-        return p.replaceAll("[\\p{Cntrl}]", "?");
-    }
 }
