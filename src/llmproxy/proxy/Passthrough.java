@@ -2,7 +2,6 @@ package llmproxy.proxy;
 
 import llmproxy.config.Backend;
 import llmproxy.config.Secret;
-import llmproxy.logging.Redactor;
 import llmproxy.protocol.Credentials;
 import llmproxy.routing.Candidate;
 
@@ -91,19 +90,6 @@ final class Passthrough implements Protocol {
 
     @Override
     public void relayError(ProxyRequest r, Outcome.HttpError e, ClientResponse client) throws IOException {
-        byte[] body = ErrorBodies.plain(e);
-        if (body == null) {
-            // A cut or undecodable body would reach the client corrupt (and could not be checked for echoed
-            // secrets): say what happened instead.
-            client.headers().set("Content-Type", "application/json");
-            client.sendFixed(e.status(), ErrorResponses.body(r.dialect(), e.status(), "upstream_error_unreadable",
-                    "the upstream's error answer (status " + e.status() + ") was larger than "
-                            + UpstreamClient.ERROR_BODY_CAP / 1024 + " KiB or not decodable, and was dropped"));
-            return;
-        }
-        Redactor redactor = r.snapshot().redactor();
-        HeaderFilter.copyErrorHeaders(e.headers(), client.headers(), redactor);
-        client.headers().remove("Content-Encoding"); // the body goes out decoded, so secrets in it can be masked
-        client.sendFixed(e.status(), redactor.redact(body));
+        ErrorBodies.relay(r, e, client, null);
     }
 }

@@ -239,14 +239,6 @@ final class Translating implements Protocol {
 
     @Override
     public void relayError(ProxyRequest r, Outcome.HttpError e, ClientResponse client) throws IOException {
-        HeaderFilter.copyErrorHeaders(e.headers(), client.headers(), r.snapshot().redactor());
-        client.headers().remove("Content-Encoding");
-        client.headers().set("Content-Type", "application/json");
-        byte[] plain = ErrorBodies.plain(e);
-        byte[] body = plain == null ? ErrorResponses.body(r.dialect(), e.status(), "upstream_error_unreadable",
-                "the upstream's error answer (status " + e.status() + ") was larger than "
-                        + UpstreamClient.ERROR_BODY_CAP / 1024 + " KiB or not decodable, and was dropped")
-                : translation.error(e.status(), plain);
-        client.sendFixed(e.status(), r.snapshot().redactor().redact(body));
+        ErrorBodies.relay(r, e, client, translation);
     }
 }
