@@ -1,7 +1,6 @@
 package llmproxy.proxy;
 
 import llmproxy.config.Backend;
-import llmproxy.config.Secret;
 import llmproxy.protocol.Credentials;
 import llmproxy.routing.Candidate;
 
@@ -29,20 +28,23 @@ final class Passthrough implements Protocol {
     @Override
     public UpstreamRequest prepare(ProxyRequest r, Candidate c) throws AttemptException {
         Backend backend = c.backend();
-        List<Secret> clientKeys = r.snapshot().clientKeys();
-        URI uri;
-        try {
-            uri = UpstreamUrl.join(backend.url(), r.path(), Query.without(r.rawQuery(), clientKeys));
-        } catch (IllegalArgumentException e) {
-            throw new AttemptException("upstream URL is not valid: " + Text.safe(e.getMessage()));
-        }
+        URI uri = uri(r, backend, r.path());
         byte[] body = c.model().equals(r.alias()) ? r.body() : r.json().withModel(r.body(), c.model());
         List<UpstreamRequest.Header> headers = new ArrayList<>(r.headers().size() + 3);
-        HeaderFilter.requestHeaders(r.headers(), clientKeys, headers);
+        HeaderFilter.requestHeaders(r.headers(), r.snapshot().clientKeys(), headers);
         uri = credentials(backend, r.headers().containsKey("x-api-key") ? Credentials.ClientStyle.X_API_KEY
                 : Credentials.ClientStyle.BEARER, headers, uri);
         headers.add(new UpstreamRequest.Header("X-Request-ID", r.id()));
         return new UpstreamRequest(backend, uri, r.method(), body, headers);
+    }
+
+    /** The backend's URL for {@code path}, with the client's query minus any client key it carries. */
+    static URI uri(ProxyRequest r, Backend backend, String path) throws AttemptException {
+        try {
+            return UpstreamUrl.join(backend.url(), path, Query.without(r.rawQuery(), r.snapshot().clientKeys()));
+        } catch (IllegalArgumentException e) {
+            throw new AttemptException("upstream URL is not valid: " + Text.safe(e.getMessage()));
+        }
     }
 
     /**

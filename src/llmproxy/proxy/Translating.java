@@ -1,7 +1,6 @@
 package llmproxy.proxy;
 
 import llmproxy.config.Backend;
-import llmproxy.config.Secret;
 import llmproxy.protocol.Credentials;
 import llmproxy.protocol.Dialect;
 import llmproxy.protocol.SseEvent;
@@ -60,21 +59,10 @@ final class Translating implements Protocol {
                     + e.getMessage(), e.status(), translation.error(e));
         }
         Backend backend = c.backend();
-        List<Secret> clientKeys = r.snapshot().clientKeys();
-        URI uri;
-        try {
-            uri = UpstreamUrl.join(backend.url(), translation.upstreamPath(), Query.without(r.rawQuery(), clientKeys));
-        } catch (IllegalArgumentException e) {
-            throw new AttemptException("upstream URL is not valid: " + Text.safe(e.getMessage()));
-        }
-        List<UpstreamRequest.Header> client = new ArrayList<>();
-        HeaderFilter.requestHeaders(r.headers(), clientKeys, client);
-        List<UpstreamRequest.Header> headers = new ArrayList<>(client.size() + 4);
-        for (UpstreamRequest.Header h : client) {
-            if (!isDialectHeader(h.name())) {
-                headers.add(h);
-            }
-        }
+        URI uri = Passthrough.uri(r, backend, translation.upstreamPath());
+        List<UpstreamRequest.Header> headers = new ArrayList<>(r.headers().size() + 4);
+        HeaderFilter.requestHeaders(r.headers(), r.snapshot().clientKeys(), headers);
+        headers.removeIf(h -> isDialectHeader(h.name()));
         headers.add(new UpstreamRequest.Header("Content-Type", "application/json"));
         for (Map.Entry<String, String> h : translation.upstreamHeaders().entrySet()) {
             headers.add(new UpstreamRequest.Header(h.getKey(), h.getValue()));
