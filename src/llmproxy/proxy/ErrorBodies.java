@@ -1,5 +1,8 @@
 package llmproxy.proxy;
 
+import llmproxy.logging.Redactor;
+import llmproxy.protocol.Translation;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -59,5 +62,29 @@ final class ErrorBodies {
 
     static String encoding(Outcome.HttpError e) {
         return e.headers().firstValue("content-encoding").orElse("").trim().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Relays an upstream error answer: its kept headers, and its body decoded, translated when {@code translation}
+     * is set (else byte for byte), with secrets masked. A body cut at the cap or undecodable would reach the client
+     * corrupt (and could not be checked for echoed secrets): a JSON error says what happened instead.
+     */
+    static void relay(ProxyRequest r, Outcome.HttpError e, ClientResponse client, Translation translation)
+            throws IOException {
+        Redactor redactor = r.snapshot().redactor();
+        HeaderFilter.copyErrorHeaders(e.headers(), client.headers(), redactor);
+        client.headers().remove("Content-Encoding"); // the body goes out decoded, so secrets in it can be masked
+        byte[] body = plain(e);
+        if (body == null || translation != null) {
+            client.headers().set("Content-Type", "application/json");
+        }
+        if (body == null) {
+            body = ErrorResponses.body(r.dialect(), e.status(), "upstream_error_unreadable",
+                    "the upstream's error answer (status " + e.status() + ") was larger than "
+                            + UpstreamClient.ERROR_BODY_CAP / 1024 + " KiB or not decodable, and was dropped");
+        } else if (translation != null) {
+            body = translation.error(e.status(), body);
+        }
+        client.sendFixed(e.status(), redactor.redact(body));
     }
 }

@@ -1,8 +1,6 @@
 package llmproxy.proxy;
 
 import llmproxy.config.Backend;
-import llmproxy.config.Secret;
-import llmproxy.logging.Redactor;
 import llmproxy.protocol.Credentials;
 import llmproxy.routing.Candidate;
 
@@ -30,20 +28,23 @@ final class Passthrough implements Protocol {
     @Override
     public UpstreamRequest prepare(ProxyRequest r, Candidate c) throws AttemptException {
         Backend backend = c.backend();
-        List<Secret> clientKeys = r.snapshot().clientKeys();
-        URI uri;
-        try {
-            uri = UpstreamUrl.join(backend.url(), r.path(), Query.without(r.rawQuery(), clientKeys));
-        } catch (IllegalArgumentException e) {
-            throw new AttemptException("upstream URL is not valid: " + Text.safe(e.getMessage()));
-        }
+        URI uri = uri(r, backend, r.path());
         byte[] body = c.model().equals(r.alias()) ? r.body() : r.json().withModel(r.body(), c.model());
         List<UpstreamRequest.Header> headers = new ArrayList<>(r.headers().size() + 3);
-        HeaderFilter.requestHeaders(r.headers(), clientKeys, headers);
+        HeaderFilter.requestHeaders(r.headers(), r.snapshot().clientKeys(), headers);
         uri = credentials(backend, r.headers().containsKey("x-api-key") ? Credentials.ClientStyle.X_API_KEY
                 : Credentials.ClientStyle.BEARER, headers, uri);
         headers.add(new UpstreamRequest.Header("X-Request-ID", r.id()));
         return new UpstreamRequest(backend, uri, r.method(), body, headers);
+    }
+
+    /** The backend's URL for {@code path}, with the client's query minus any client key it carries. */
+    static URI uri(ProxyRequest r, Backend backend, String path) throws AttemptException {
+        try {
+            return UpstreamUrl.join(backend.url(), path, Query.without(r.rawQuery(), r.snapshot().clientKeys()));
+        } catch (IllegalArgumentException e) {
+            throw new AttemptException("upstream URL is not valid: " + Text.safe(e.getMessage()));
+        }
     }
 
     /**
@@ -91,19 +92,6 @@ final class Passthrough implements Protocol {
 
     @Override
     public void relayError(ProxyRequest r, Outcome.HttpError e, ClientResponse client) throws IOException {
-        byte[] body = ErrorBodies.plain(e);
-        if (body == null) {
-            // A cut or undecodable body would reach the client corrupt (and could not be checked for echoed
-            // secrets): say what happened instead.
-            client.headers().set("Content-Type", "application/json");
-            client.sendFixed(e.status(), ErrorResponses.body(r.dialect(), e.status(), "upstream_error_unreadable",
-                    "the upstream's error answer (status " + e.status() + ") was larger than "
-                            + UpstreamClient.ERROR_BODY_CAP / 1024 + " KiB or not decodable, and was dropped"));
-            return;
-        }
-        Redactor redactor = r.snapshot().redactor();
-        HeaderFilter.copyErrorHeaders(e.headers(), client.headers(), redactor);
-        client.headers().remove("Content-Encoding"); // the body goes out decoded, so secrets in it can be masked
-        client.sendFixed(e.status(), redactor.redact(body));
+        ErrorBodies.relay(r, e, client, null);
     }
 }

@@ -1,10 +1,11 @@
 package llmproxy.proxy;
 
+import llmproxy.protocol.SseEvent;
+
 import java.net.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Just enough SSE understanding for the passthrough to tell whether an event carries content yet, in OpenAI's and
@@ -15,8 +16,6 @@ final class SseEvents {
 
     private static final HttpHeaders JSON = HttpHeaders.of(Map.of("content-type", List.of("application/json")),
             (a, b) -> true);
-
-    private static final Pattern LINES = Pattern.compile("\r\n|\r|\n");
 
     private SseEvents() {
         throw new AssertionError();
@@ -39,19 +38,11 @@ final class SseEvents {
         return -1;
     }
 
-    static Kind classify(String event) {
-        String name = null;
-        StringBuilder data = new StringBuilder();
-        for (String line : LINES.split(event)) {
-            if (line.startsWith("event:")) {
-                name = line.substring(6).trim();
-            } else if (line.startsWith("data:")) {
-                data.append(line.substring(5).trim());
-            }
-        }
-        String d = data.toString();
+    static Kind classify(SseEvent event) {
+        String name = event.event();
+        String d = event.data().strip();
         if (name == null && d.isEmpty()) {
-            return Kind.LIFECYCLE; // comments, retry:, id: only
+            return Kind.LIFECYCLE; // an empty data line: nothing yet (comment-only events are not even dispatched)
         }
         if (name == null) {
             name = typeOf(d);
@@ -84,15 +75,8 @@ final class SseEvents {
     }
 
     /** An in-band error event as the HTTP error it stands for, so the same detection rules judge it. */
-    static Outcome.HttpError asHttpError(String event) {
-        StringBuilder data = new StringBuilder();
-        for (String line : LINES.split(event)) {
-            if (line.startsWith("data:")) {
-                data.append(line.substring(5).trim());
-            }
-        }
-        String d = data.toString();
-        return new Outcome.HttpError(statusOf(d), JSON, d.getBytes(StandardCharsets.UTF_8));
+    static Outcome.HttpError asHttpError(String data) {
+        return new Outcome.HttpError(statusOf(data), JSON, data.getBytes(StandardCharsets.UTF_8));
     }
 
     private static int statusOf(String d) {

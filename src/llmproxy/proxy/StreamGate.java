@@ -1,10 +1,13 @@
 package llmproxy.proxy;
 
+import llmproxy.protocol.SseEvent;
+import llmproxy.protocol.SseException;
+import llmproxy.protocol.SseReader;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -43,8 +46,8 @@ final class StreamGate {
     static Opening open(UpstreamBody body, boolean eventStream, long idleNanos, long firstTokenNanos)
             throws Closed {
         long deadline = firstTokenNanos > 0 ? System.nanoTime() + firstTokenNanos : Long.MAX_VALUE;
-        ByteArrayOutputStream held = new ByteArrayOutputStream(eventStream ? 1024 : 8192);
-        int scanned = 0;
+        Held held = new Held(eventStream ? 1024 : 8192);
+        SseReader events = new SseReader(HOLD_CAP);
         while (true) {
             long wait = Math.min(idleNanos, deadline - System.nanoTime());
             List<ByteBuffer> batch;
@@ -66,6 +69,7 @@ final class StreamGate {
             if (batch == null) {
                 return new Opening(held.toByteArray(), true);
             }
+            int from = held.size();
             for (ByteBuffer b : batch) {
                 byte[] bytes = new byte[b.remaining()];
                 b.get(bytes);
@@ -77,27 +81,40 @@ final class StreamGate {
                 }
                 continue;
             }
-            byte[] sofar = held.toByteArray();
-            int end;
-            while ((end = SseEvents.end(sofar, scanned)) > 0) {
-                String event = new String(sofar, scanned, end - scanned, StandardCharsets.UTF_8);
-                scanned = end;
-                switch (SseEvents.classify(event)) {
+            List<SseEvent> completed;
+            try {
+                completed = events.feed(held.buffer(), from, held.size() - from);
+            } catch (SseException e) {
+                return new Opening(held.toByteArray(), false); // one event past the cap: no longer held
+            }
+            for (SseEvent e : completed) {
+                switch (SseEvents.classify(e)) {
                     case CONTENT -> {
-                        return new Opening(sofar, false);
+                        return new Opening(held.toByteArray(), false);
                     }
                     case ERROR -> {
                         body.close();
-                        throw new Closed(SseEvents.asHttpError(event));
+                        throw new Closed(SseEvents.asHttpError(e.data()));
                     }
                     case LIFECYCLE -> {
                         // Keep holding.
                     }
                 }
             }
-            if (sofar.length >= HOLD_CAP) {
-                return new Opening(sofar, false);
+            if (held.size() >= HOLD_CAP) {
+                return new Opening(held.toByteArray(), false);
             }
+        }
+    }
+
+    /** Exposes its buffer, so each batch is parsed where it was written, not from a fresh copy of all held so far. */
+    private static final class Held extends ByteArrayOutputStream {
+        Held(int size) {
+            super(size);
+        }
+
+        byte[] buffer() {
+            return buf;
         }
     }
 }

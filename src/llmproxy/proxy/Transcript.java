@@ -275,10 +275,6 @@ final class Transcript {
         return finish;
     }
 
-    boolean terminated() {
-        return terminated;
-    }
-
     /** Whether the answer is complete (its finish reason came), even when the stream's last event did not. */
     boolean complete() {
         return finish != null || terminated;

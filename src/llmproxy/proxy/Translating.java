@@ -1,7 +1,6 @@
 package llmproxy.proxy;
 
 import llmproxy.config.Backend;
-import llmproxy.config.Secret;
 import llmproxy.protocol.Credentials;
 import llmproxy.protocol.Dialect;
 import llmproxy.protocol.SseEvent;
@@ -60,21 +59,10 @@ final class Translating implements Protocol {
                     + e.getMessage(), e.status(), translation.error(e));
         }
         Backend backend = c.backend();
-        List<Secret> clientKeys = r.snapshot().clientKeys();
-        URI uri;
-        try {
-            uri = UpstreamUrl.join(backend.url(), translation.upstreamPath(), Query.without(r.rawQuery(), clientKeys));
-        } catch (IllegalArgumentException e) {
-            throw new AttemptException("upstream URL is not valid: " + Text.safe(e.getMessage()));
-        }
-        List<UpstreamRequest.Header> client = new ArrayList<>();
-        HeaderFilter.requestHeaders(r.headers(), clientKeys, client);
-        List<UpstreamRequest.Header> headers = new ArrayList<>(client.size() + 4);
-        for (UpstreamRequest.Header h : client) {
-            if (!isDialectHeader(h.name())) {
-                headers.add(h);
-            }
-        }
+        URI uri = Passthrough.uri(r, backend, translation.upstreamPath());
+        List<UpstreamRequest.Header> headers = new ArrayList<>(r.headers().size() + 4);
+        HeaderFilter.requestHeaders(r.headers(), r.snapshot().clientKeys(), headers);
+        headers.removeIf(h -> isDialectHeader(h.name()));
         headers.add(new UpstreamRequest.Header("Content-Type", "application/json"));
         for (Map.Entry<String, String> h : translation.upstreamHeaders().entrySet()) {
             headers.add(new UpstreamRequest.Header(h.getKey(), h.getValue()));
@@ -239,14 +227,6 @@ final class Translating implements Protocol {
 
     @Override
     public void relayError(ProxyRequest r, Outcome.HttpError e, ClientResponse client) throws IOException {
-        HeaderFilter.copyErrorHeaders(e.headers(), client.headers(), r.snapshot().redactor());
-        client.headers().remove("Content-Encoding");
-        client.headers().set("Content-Type", "application/json");
-        byte[] plain = ErrorBodies.plain(e);
-        byte[] body = plain == null ? ErrorResponses.body(r.dialect(), e.status(), "upstream_error_unreadable",
-                "the upstream's error answer (status " + e.status() + ") was larger than "
-                        + UpstreamClient.ERROR_BODY_CAP / 1024 + " KiB or not decodable, and was dropped")
-                : translation.error(e.status(), plain);
-        client.sendFixed(e.status(), r.snapshot().redactor().redact(body));
+        ErrorBodies.relay(r, e, client, translation);
     }
 }

@@ -113,6 +113,19 @@ class StreamResilienceTest {
     }
 
     @Test
+    void lifecycleEventsPastTheHoldCap_areCommitted_soABreakAfterThemDoesNotFallBack() throws Exception {
+        MockUpstream a = closer.upstream(sseThenDie(ROLE_ONLY.repeat(StreamGate.HOLD_CAP / ROLE_ONLY.length() + 1)));
+        MockUpstream b = closer.upstream(sseOk("from-b"));
+        ProxyFixture p = proxy(a, b, Map.of());
+
+        HttpResponse<String> r = stream(p);
+
+        assertTrue(r.body().startsWith(ROLE_ONLY), "the held events went out once past the cap");
+        assertFalse(r.body().contains("from-b"), r.body());
+        assertEquals(0, b.count());
+    }
+
+    @Test
     void inBandOverloadedErrorBeforeContent_fallsBackLikeAnHttpError() throws Exception {
         MockUpstream a = closer.upstream(MockUpstream.respond(200, "text/event-stream",
                 "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{}}\n\n"
