@@ -5,7 +5,6 @@ import llmproxy.json.JsonValue.JsonArray;
 import llmproxy.json.JsonValue.JsonNull;
 import llmproxy.json.JsonValue.JsonObject;
 import llmproxy.json.JsonValue.JsonString;
-import llmproxy.json.JsonWriter;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -114,7 +113,7 @@ final class AnthropicRequestToOpenAi {
             JsonObject b = X.object(blocks.elements().get(j), p);
             String type = X.requireString(b, "type", p + ".type");
             switch (type) {
-                case "text" -> parts.add(textPart(X.requireString(b, "text", p + ".text")));
+                case "text" -> parts.add(Blocks.text(X.requireString(b, "text", p + ".text")));
                 case "image" -> parts.add(Images.toOpenAi(b, p));
                 case "tool_result" -> out.add(JsonObject.builder().put("role", "tool")
                         .put("tool_call_id", X.requireString(b, "tool_use_id", p + ".tool_use_id"))
@@ -148,7 +147,7 @@ final class AnthropicRequestToOpenAi {
                 throw TranslationException.unsupported(p + ".type",
                         "a tool result of '" + type + "' cannot be sent to this backend");
             }
-            parts.add(textPart(X.requireString(b, "text", p + ".text")));
+            parts.add(Blocks.text(X.requireString(b, "text", p + ".text")));
         }
         if (parts.size() == 1) {
             return ((JsonObject) parts.get(0)).get("text");
@@ -168,14 +167,7 @@ final class AnthropicRequestToOpenAi {
                 // Earlier reasoning is not an input OpenAI accepts; the answer does not depend on it.
                 case "thinking", "redacted_thinking" -> {
                 }
-                case "tool_use" -> calls.add(JsonObject.builder()
-                        .put("id", X.requireString(b, "id", p + ".id"))
-                        .put("type", "function")
-                        .put("function", JsonObject.builder()
-                                .put("name", X.requireString(b, "name", p + ".name"))
-                                .put("arguments", JsonWriter.write(X.object(b.get("input"), p + ".input")))
-                                .build())
-                        .build());
+                case "tool_use" -> calls.add(Blocks.openAiToolCall(X, b, p));
                 default -> throw TranslationException.unsupported(p + ".type",
                         "content block '" + type + "' cannot be sent to this backend");
             }
@@ -190,10 +182,6 @@ final class AnthropicRequestToOpenAi {
             msg.put("tool_calls", new JsonArray(calls));
         }
         out.add(msg.build());
-    }
-
-    private static JsonObject textPart(String text) {
-        return JsonObject.builder().put("type", "text").put("text", text).build();
     }
 
     private static JsonArray tools(JsonObject req) throws TranslationException {
