@@ -49,10 +49,7 @@ final class AnthropicRequestToOpenAi {
         out.put("max_completion_tokens", X.optNumber(req, "max_tokens", "max_tokens"));
         JsonArray stop = X.optArray(req, "stop_sequences", "stop_sequences");
         if (stop != null && !stop.elements().isEmpty()) {
-            for (int i = 0; i < stop.elements().size(); i++) {
-                X.string(stop.elements().get(i), "stop_sequences[" + i + "]");
-            }
-            out.put("stop", stop);
+            out.put("stop", X.strings(stop, "stop_sequences"));
         }
         out.put("temperature", X.optNumber(req, "temperature", "temperature"))
                 .put("top_p", X.optNumber(req, "top_p", "top_p"));

@@ -48,6 +48,14 @@ final class Expect {
         return opt(JsonArray.class, o, key, path, "an array");
     }
 
+    /** {@code a}, checked to hold only strings. */
+    JsonArray strings(JsonArray a, String path) throws TranslationException {
+        for (int i = 0; i < a.elements().size(); i++) {
+            string(a.elements().get(i), path + "[" + i + "]");
+        }
+        return a;
+    }
+
     String string(JsonValue v, String path) throws TranslationException {
         return as(JsonString.class, v, path, "a string").value();
     }

@@ -287,10 +287,7 @@ final class OpenAiRequestToAnthropic {
         if (v instanceof JsonString s) {
             return JsonArray.of(s);
         }
-        JsonArray a = X.array(v, "stop");
-        for (int i = 0; i < a.elements().size(); i++) {
-            X.string(a.elements().get(i), "stop[" + i + "]");
-        }
+        JsonArray a = X.strings(X.array(v, "stop"), "stop");
         return a.elements().isEmpty() ? null : a;
     }
 }
