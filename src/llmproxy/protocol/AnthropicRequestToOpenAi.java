@@ -32,10 +32,7 @@ final class AnthropicRequestToOpenAi {
         if (system != null) {
             messages.add(JsonObject.builder().put("role", "system").put("content", system).build());
         }
-        JsonArray in = X.optArray(req, "messages", "messages");
-        if (in == null) {
-            throw X.wrong("messages", "an array");
-        }
+        JsonArray in = X.array(req.get("messages"), "messages");
         for (int i = 0; i < in.elements().size(); i++) {
             String p = "messages[" + i + "]";
             message(X.object(in.elements().get(i), p), p, messages);

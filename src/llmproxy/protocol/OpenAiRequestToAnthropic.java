@@ -44,10 +44,7 @@ final class OpenAiRequestToAnthropic {
         if (maxTokens == null) {
             maxTokens = X.optNumber(req, "max_tokens", "max_tokens");
         }
-        JsonArray messages = X.optArray(req, "messages", "messages");
-        if (messages == null) {
-            throw X.wrong("messages", "an array");
-        }
+        JsonArray messages = X.array(req.get("messages"), "messages");
         List<JsonValue> system = new ArrayList<>();
         List<Turn> turns = new ArrayList<>();
         for (int i = 0; i < messages.elements().size(); i++) {
