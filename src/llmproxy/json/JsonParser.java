@@ -18,17 +18,13 @@ import java.util.List;
  * invalid UTF-8, trailing data - because a body two parsers read differently is a smuggling vector.
  * Nesting is bounded so hostile input cannot exhaust the stack. Errors name the byte offset.
  */
-public final class JsonParser {
+public final class JsonParser extends JsonCursor {
     static final int MAX_DEPTH = 512;
 
-    private final byte[] in;
-    private final int end;
-    private int pos;
     private int depth;
 
     private JsonParser(byte[] in, int end) {
-        this.in = in;
-        this.end = end;
+        super(in, end);
     }
 
     /** Parses a whole document of any JSON type. */
@@ -66,13 +62,15 @@ public final class JsonParser {
         return switch (c) {
             case '{' -> object();
             case '[' -> array();
-            case '"' -> new JsonString(string());
+            case '"' -> new JsonString(decodedString());
             case 't' -> literal("true", JsonBool.TRUE);
             case 'f' -> literal("false", JsonBool.FALSE);
             case 'n' -> literal("null", JsonNull.INSTANCE);
             default -> {
                 if (c == '-' || (c >= '0' && c <= '9')) {
-                    yield number();
+                    int start = pos;
+                    number();
+                    yield new JsonNumber(new String(in, start, pos - start, StandardCharsets.US_ASCII));
                 }
                 throw error("expected a value");
             }
@@ -95,7 +93,7 @@ public final class JsonParser {
                 throw error("expected a string key");
             }
             int keyAt = pos;
-            String key = string();
+            String key = decodedString();
             skipWhitespace();
             expect(':');
             skipWhitespace();
@@ -149,142 +147,13 @@ public final class JsonParser {
     }
 
     private JsonValue literal(String word, JsonValue v) throws JsonException {
-        int n = word.length();
-        for (int i = 0; i < n; i++) {
-            if (pos + i >= end || in[pos + i] != word.charAt(i)) {
-                throw error("expected '" + word + "'");
-            }
-        }
-        pos += n;
+        literal(word);
         return v;
     }
 
-    private JsonNumber number() throws JsonException {
+    private String decodedString() throws JsonException {
         int start = pos;
-        if (in[pos] == '-') {
-            pos++;
-        }
-        if (pos < end && in[pos] == '0') {
-            pos++;
-        } else if (!digits()) {
-            throw error("expected a digit");
-        }
-        if (pos < end && in[pos] == '.') {
-            pos++;
-            if (!digits()) {
-                throw error("expected a digit after '.'");
-            }
-        }
-        if (pos < end && (in[pos] == 'e' || in[pos] == 'E')) {
-            pos++;
-            if (pos < end && (in[pos] == '+' || in[pos] == '-')) {
-                pos++;
-            }
-            if (!digits()) {
-                throw error("expected a digit in the exponent");
-            }
-        }
-        return new JsonNumber(new String(in, start, pos - start, StandardCharsets.US_ASCII));
-    }
-
-    private boolean digits() {
-        int start = pos;
-        while (pos < end && in[pos] >= '0' && in[pos] <= '9') {
-            pos++;
-        }
-        return pos > start;
-    }
-
-    /** Reads a string starting at its opening quote, checking escapes and UTF-8. */
-    private String string() throws JsonException {
-        pos++;
-        StringBuilder sb = null;
-        int run = pos;
-        while (true) {
-            if (pos >= end) {
-                throw error("unterminated string");
-            }
-            int b = in[pos] & 0xff;
-            if (b == '"') {
-                String tail = new String(in, run, pos - run, StandardCharsets.UTF_8);
-                pos++;
-                return sb == null ? tail : sb.append(tail).toString();
-            }
-            if (b == '\\') {
-                if (sb == null) {
-                    sb = new StringBuilder();
-                }
-                sb.append(new String(in, run, pos - run, StandardCharsets.UTF_8));
-                escape(sb);
-                run = pos;
-            } else if (b < 0x20) {
-                throw error("control character in string");
-            } else if (b < 0x80) {
-                pos++;
-            } else {
-                utf8(b);
-            }
-        }
-    }
-
-    private void escape(StringBuilder sb) throws JsonException {
-        if (pos + 1 >= end) {
-            throw error("unterminated string");
-        }
-        byte e = in[pos + 1];
-        switch (e) {
-            case '"' -> sb.append('"');
-            case '\\' -> sb.append('\\');
-            case '/' -> sb.append('/');
-            case 'b' -> sb.append('\b');
-            case 'f' -> sb.append('\f');
-            case 'n' -> sb.append('\n');
-            case 'r' -> sb.append('\r');
-            case 't' -> sb.append('\t');
-            case 'u' -> {
-                int cp = 0;
-                for (int i = 2; i < 6; i++) {
-                    int d = pos + i < end ? Character.digit(in[pos + i], 16) : -1;
-                    if (d < 0) {
-                        throw error("bad \\u escape");
-                    }
-                    cp = cp * 16 + d;
-                }
-                sb.append((char) cp);
-                pos += 6;
-                return;
-            }
-            default -> throw error("bad escape");
-        }
-        pos += 2;
-    }
-
-    private void utf8(int b) throws JsonException {
-        int n = Utf8.sequence(in, pos, end);
-        if (n < 0) {
-            throw error("invalid UTF-8");
-        }
-        pos += n;
-    }
-
-    private void expect(char c) throws JsonException {
-        if (pos >= end || in[pos] != c) {
-            throw error("expected '" + c + "'");
-        }
-        pos++;
-    }
-
-    private void skipWhitespace() {
-        while (pos < end) {
-            byte c = in[pos];
-            if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
-                return;
-            }
-            pos++;
-        }
-    }
-
-    private JsonException error(String what) {
-        return new JsonException(what + " at offset " + pos);
+        string();
+        return decodeString(in, start, pos);
     }
 }

@@ -1,7 +1,5 @@
 package llmproxy.json;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * Validates a JSON document in one pass over its bytes, without building objects, and notes where the
  * top-level {@code "model"} value sits and whether top-level {@code "stream"} is {@code true}. This lets
@@ -9,7 +7,7 @@ import java.nio.charset.StandardCharsets;
  * {@code "model"} or {@code "stream"} key (escaped spellings included) is an error. Iterative (no recursion),
  * so hostile nesting cannot overflow the stack; strings are checked to be well-formed UTF-8.
  */
-public final class JsonScanner {
+public final class JsonScanner extends JsonCursor {
     private static final int MAX_DEPTH = 1000;
     private static final int FIRST_MEMBER = 0;
     private static final int NEXT_MEMBER = 1;
@@ -18,9 +16,6 @@ public final class JsonScanner {
     private static final int MODEL_KEY = 1;
     private static final int STREAM_KEY = 2;
 
-    private final byte[] in;
-    private final int end;
-    private int pos;
     private int modelStart = -1;
     private int modelEnd = -1;
     private boolean modelNotString;
@@ -29,8 +24,7 @@ public final class JsonScanner {
     private boolean sawStream;
 
     private JsonScanner(byte[] in, int length) {
-        this.in = in;
-        this.end = length;
+        super(in, length);
     }
 
     /** Scans {@code body[0, length)}; throws {@link JsonException} when it is not a JSON object. */
@@ -190,170 +184,5 @@ public final class JsonScanner {
                 }
             }
         }
-    }
-
-    private void literal(String word) throws JsonException {
-        int n = word.length();
-        if (end - pos < n) {
-            throw error("expected '" + word + "'");
-        }
-        for (int i = 0; i < n; i++) {
-            if (in[pos + i] != word.charAt(i)) {
-                throw error("expected '" + word + "'");
-            }
-        }
-        pos += n;
-    }
-
-    private void number() throws JsonException {
-        if (in[pos] == '-') {
-            pos++;
-        }
-        if (pos < end && in[pos] == '0') {
-            pos++;
-        } else if (!digits()) {
-            throw error("expected a digit");
-        }
-        if (pos < end && in[pos] == '.') {
-            pos++;
-            if (!digits()) {
-                throw error("expected a digit after '.'");
-            }
-        }
-        if (pos < end && (in[pos] == 'e' || in[pos] == 'E')) {
-            pos++;
-            if (pos < end && (in[pos] == '+' || in[pos] == '-')) {
-                pos++;
-            }
-            if (!digits()) {
-                throw error("expected a digit in the exponent");
-            }
-        }
-    }
-
-    private boolean digits() {
-        int start = pos;
-        while (pos < end && in[pos] >= '0' && in[pos] <= '9') {
-            pos++;
-        }
-        return pos > start;
-    }
-
-    /** Consumes a string starting at the opening quote, checking escapes and UTF-8. */
-    private void string() throws JsonException {
-        pos++;
-        while (true) {
-            if (pos >= end) {
-                throw error("unterminated string");
-            }
-            int b = in[pos] & 0xff;
-            if (b == '"') {
-                pos++;
-                return;
-            }
-            if (b == '\\') {
-                escape();
-            } else if (b < 0x20) {
-                throw error("control character in string");
-            } else if (b < 0x80) {
-                pos++;
-            } else {
-                utf8(b);
-            }
-        }
-    }
-
-    private void escape() throws JsonException {
-        if (pos + 1 >= end) {
-            throw error("unterminated string");
-        }
-        byte e = in[pos + 1];
-        switch (e) {
-            case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> pos += 2;
-            case 'u' -> {
-                if (end - pos < 6) {
-                    throw error("bad \\u escape");
-                }
-                for (int i = 2; i < 6; i++) {
-                    if (Character.digit(in[pos + i], 16) < 0) {
-                        throw error("bad \\u escape");
-                    }
-                }
-                pos += 6;
-            }
-            default -> throw error("bad escape");
-        }
-    }
-
-    private void utf8(int b) throws JsonException {
-        int n = Utf8.sequence(in, pos, end);
-        if (n < 0) {
-            throw error("invalid UTF-8");
-        }
-        pos += n;
-    }
-
-    private void expect(char c) throws JsonException {
-        if (pos >= end || in[pos] != c) {
-            throw error("expected '" + c + "'");
-        }
-        pos++;
-    }
-
-    private void skipWhitespace() {
-        while (pos < end) {
-            byte c = in[pos];
-            if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
-                return;
-            }
-            pos++;
-        }
-    }
-
-    private JsonException error(String what) {
-        return new JsonException(what + " at offset " + pos);
-    }
-
-    /** Decodes the JSON string token {@code in[from, to)} (quotes included); input already validated. */
-    static String decodeString(byte[] in, int from, int to) {
-        int start = from + 1;
-        int stop = to - 1;
-        boolean escaped = false;
-        for (int i = start; i < stop; i++) {
-            if (in[i] == '\\') {
-                escaped = true;
-                break;
-            }
-        }
-        if (!escaped) {
-            return new String(in, start, stop - start, StandardCharsets.UTF_8);
-        }
-        StringBuilder sb = new StringBuilder(stop - start);
-        int i = start;
-        while (i < stop) {
-            int runStart = i;
-            while (i < stop && in[i] != '\\') {
-                i++;
-            }
-            sb.append(new String(in, runStart, i - runStart, StandardCharsets.UTF_8));
-            if (i >= stop) {
-                break;
-            }
-            byte e = in[i + 1];
-            switch (e) {
-                case 'b' -> sb.append('\b');
-                case 'f' -> sb.append('\f');
-                case 'n' -> sb.append('\n');
-                case 'r' -> sb.append('\r');
-                case 't' -> sb.append('\t');
-                case 'u' -> {
-                    sb.append((char) Integer.parseInt(new String(in, i + 2, 4, StandardCharsets.US_ASCII), 16));
-                    i += 4;
-                }
-                default -> sb.append((char) e);
-            }
-            i += 2;
-        }
-        return sb.toString();
     }
 }

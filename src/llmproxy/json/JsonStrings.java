@@ -15,9 +15,14 @@ public final class JsonStrings {
         return sb.toString();
     }
 
+    /**
+     * Appends {@code s} quoted. An unpaired surrogate (legal in a JSON escape, not encodable in UTF-8) is written
+     * as an escape so a round trip keeps it.
+     */
     public static void appendQuoted(StringBuilder sb, String s) {
         sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
             switch (c) {
                 case '"' -> sb.append("\\\"");
@@ -27,7 +32,11 @@ public final class JsonStrings {
                 case '\t' -> sb.append("\\t");
                 default -> {
                     if (c < 0x20) {
-                        sb.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xf]);
+                        escape(sb, c);
+                    } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                        sb.append(c).append(s.charAt(++i));
+                    } else if (Character.isSurrogate(c)) {
+                        escape(sb, c);
                     } else {
                         sb.append(c);
                     }
@@ -35,5 +44,10 @@ public final class JsonStrings {
             }
         }
         sb.append('"');
+    }
+
+    private static void escape(StringBuilder sb, char c) {
+        sb.append("\\u").append(HEX[c >> 12]).append(HEX[(c >> 8) & 0xf]).append(HEX[(c >> 4) & 0xf])
+                .append(HEX[c & 0xf]);
     }
 }

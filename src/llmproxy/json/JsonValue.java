@@ -62,10 +62,6 @@ public sealed interface JsonValue
                 return put(key, JsonNull.INSTANCE);
             }
 
-            public boolean has(String key) {
-                return members.containsKey(key);
-            }
-
             public JsonObject build() {
                 return new JsonObject(members);
             }

@@ -11,13 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * Writes a {@link JsonValue} as compact JSON. Numbers are written as their original text; unpaired
- * surrogates (legal in a JSON escape, not encodable in UTF-8) are written as escapes so a
- * round trip keeps them.
+ * Writes a {@link JsonValue} as compact JSON. Numbers are written as their original text; strings as
+ * {@link JsonStrings#appendQuoted} writes them.
  */
 public final class JsonWriter {
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
-
     private JsonWriter() {
         throw new AssertionError();
     }
@@ -32,7 +29,7 @@ public final class JsonWriter {
         return write(v).getBytes(StandardCharsets.UTF_8);
     }
 
-    public static void append(StringBuilder sb, JsonValue v) {
+    private static void append(StringBuilder sb, JsonValue v) {
         switch (v) {
             case JsonObject o -> {
                 sb.append('{');
@@ -42,7 +39,7 @@ public final class JsonWriter {
                         sb.append(',');
                     }
                     first = false;
-                    appendString(sb, e.getKey());
+                    JsonStrings.appendQuoted(sb, e.getKey());
                     sb.append(':');
                     append(sb, e.getValue());
                 }
@@ -58,42 +55,10 @@ public final class JsonWriter {
                 }
                 sb.append(']');
             }
-            case JsonString s -> appendString(sb, s.value());
+            case JsonString s -> JsonStrings.appendQuoted(sb, s.value());
             case JsonNumber n -> sb.append(n.text());
             case JsonBool b -> sb.append(b.value());
             case JsonNull n -> sb.append("null");
         }
-    }
-
-    static void appendString(StringBuilder sb, String s) {
-        sb.append('"');
-        int n = s.length();
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        escape(sb, c);
-                    } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                        sb.append(c).append(s.charAt(++i));
-                    } else if (Character.isSurrogate(c)) {
-                        escape(sb, c);
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        sb.append('"');
-    }
-
-    private static void escape(StringBuilder sb, char c) {
-        sb.append("\\u").append(HEX[c >> 12]).append(HEX[(c >> 8) & 0xf]).append(HEX[(c >> 4) & 0xf])
-                .append(HEX[c & 0xf]);
     }
 }

@@ -5,7 +5,6 @@ import llmproxy.json.JsonValue.JsonArray;
 import llmproxy.json.JsonValue.JsonNull;
 import llmproxy.json.JsonValue.JsonObject;
 import llmproxy.json.JsonValue.JsonString;
-import llmproxy.json.JsonWriter;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -33,10 +32,7 @@ final class AnthropicRequestToOpenAi {
         if (system != null) {
             messages.add(JsonObject.builder().put("role", "system").put("content", system).build());
         }
-        JsonArray in = X.optArray(req, "messages", "messages");
-        if (in == null) {
-            throw X.wrong("messages", "an array");
-        }
+        JsonArray in = X.array(req.get("messages"), "messages");
         for (int i = 0; i < in.elements().size(); i++) {
             String p = "messages[" + i + "]";
             message(X.object(in.elements().get(i), p), p, messages);
@@ -50,10 +46,7 @@ final class AnthropicRequestToOpenAi {
         out.put("max_completion_tokens", X.optNumber(req, "max_tokens", "max_tokens"));
         JsonArray stop = X.optArray(req, "stop_sequences", "stop_sequences");
         if (stop != null && !stop.elements().isEmpty()) {
-            for (int i = 0; i < stop.elements().size(); i++) {
-                X.string(stop.elements().get(i), "stop_sequences[" + i + "]");
-            }
-            out.put("stop", stop);
+            out.put("stop", X.strings(stop, "stop_sequences"));
         }
         out.put("temperature", X.optNumber(req, "temperature", "temperature"))
                 .put("top_p", X.optNumber(req, "top_p", "top_p"));
@@ -114,7 +107,7 @@ final class AnthropicRequestToOpenAi {
             JsonObject b = X.object(blocks.elements().get(j), p);
             String type = X.requireString(b, "type", p + ".type");
             switch (type) {
-                case "text" -> parts.add(textPart(X.requireString(b, "text", p + ".text")));
+                case "text" -> parts.add(Blocks.text(X.requireString(b, "text", p + ".text")));
                 case "image" -> parts.add(Images.toOpenAi(b, p));
                 case "tool_result" -> out.add(JsonObject.builder().put("role", "tool")
                         .put("tool_call_id", X.requireString(b, "tool_use_id", p + ".tool_use_id"))
@@ -148,7 +141,7 @@ final class AnthropicRequestToOpenAi {
                 throw TranslationException.unsupported(p + ".type",
                         "a tool result of '" + type + "' cannot be sent to this backend");
             }
-            parts.add(textPart(X.requireString(b, "text", p + ".text")));
+            parts.add(Blocks.text(X.requireString(b, "text", p + ".text")));
         }
         if (parts.size() == 1) {
             return ((JsonObject) parts.get(0)).get("text");
@@ -168,14 +161,7 @@ final class AnthropicRequestToOpenAi {
                 // Earlier reasoning is not an input OpenAI accepts; the answer does not depend on it.
                 case "thinking", "redacted_thinking" -> {
                 }
-                case "tool_use" -> calls.add(JsonObject.builder()
-                        .put("id", X.requireString(b, "id", p + ".id"))
-                        .put("type", "function")
-                        .put("function", JsonObject.builder()
-                                .put("name", X.requireString(b, "name", p + ".name"))
-                                .put("arguments", JsonWriter.write(X.object(b.get("input"), p + ".input")))
-                                .build())
-                        .build());
+                case "tool_use" -> calls.add(Blocks.openAiToolCall(X, b, p));
                 default -> throw TranslationException.unsupported(p + ".type",
                         "content block '" + type + "' cannot be sent to this backend");
             }
@@ -190,10 +176,6 @@ final class AnthropicRequestToOpenAi {
             msg.put("tool_calls", new JsonArray(calls));
         }
         out.add(msg.build());
-    }
-
-    private static JsonObject textPart(String text) {
-        return JsonObject.builder().put("type", "text").put("text", text).build();
     }
 
     private static JsonArray tools(JsonObject req) throws TranslationException {

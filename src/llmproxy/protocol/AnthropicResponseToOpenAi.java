@@ -5,7 +5,6 @@ import llmproxy.json.JsonValue.JsonArray;
 import llmproxy.json.JsonValue.JsonNull;
 import llmproxy.json.JsonValue.JsonObject;
 import llmproxy.json.JsonValue.JsonString;
-import llmproxy.json.JsonWriter;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -37,14 +36,7 @@ final class AnthropicResponseToOpenAi {
                     reasoning.append(X.requireString(b, "thinking", p + ".thinking"));
                     hasReasoning = true;
                 }
-                case "tool_use" -> calls.add(JsonObject.builder()
-                        .put("id", X.requireString(b, "id", p + ".id"))
-                        .put("type", "function")
-                        .put("function", JsonObject.builder()
-                                .put("name", X.requireString(b, "name", p + ".name"))
-                                .put("arguments", JsonWriter.write(X.object(b.get("input"), p + ".input")))
-                                .build())
-                        .build());
+                case "tool_use" -> calls.add(Blocks.openAiToolCall(X, b, p));
                 default -> {
                     // redacted_thinking and server-tool blocks have no OpenAI form.
                 }

@@ -33,58 +33,44 @@ final class Expect {
     }
 
     JsonObject object(JsonValue v, String path) throws TranslationException {
-        if (v instanceof JsonObject o) {
-            return o;
-        }
-        throw wrong(path, "an object");
+        return as(JsonObject.class, v, path, "an object");
     }
 
     JsonObject optObject(JsonObject o, String key, String path) throws TranslationException {
-        JsonValue v = o.get(key);
-        return absent(v) ? null : object(v, path);
+        return opt(JsonObject.class, o, key, path, "an object");
     }
 
     JsonArray array(JsonValue v, String path) throws TranslationException {
-        if (v instanceof JsonArray a) {
-            return a;
-        }
-        throw wrong(path, "an array");
+        return as(JsonArray.class, v, path, "an array");
     }
 
     JsonArray optArray(JsonObject o, String key, String path) throws TranslationException {
-        JsonValue v = o.get(key);
-        return absent(v) ? null : array(v, path);
+        return opt(JsonArray.class, o, key, path, "an array");
+    }
+
+    /** {@code a}, checked to hold only strings. */
+    JsonArray strings(JsonArray a, String path) throws TranslationException {
+        for (int i = 0; i < a.elements().size(); i++) {
+            string(a.elements().get(i), path + "[" + i + "]");
+        }
+        return a;
     }
 
     String string(JsonValue v, String path) throws TranslationException {
-        if (v instanceof JsonString s) {
-            return s.value();
-        }
-        throw wrong(path, "a string");
+        return as(JsonString.class, v, path, "a string").value();
     }
 
     String optString(JsonObject o, String key, String path) throws TranslationException {
-        JsonValue v = o.get(key);
-        return absent(v) ? null : string(v, path);
+        JsonString s = opt(JsonString.class, o, key, path, "a string");
+        return s == null ? null : s.value();
     }
 
     String requireString(JsonObject o, String key, String path) throws TranslationException {
-        String s = optString(o, key, path);
-        if (s == null) {
-            throw wrong(path, "a string");
-        }
-        return s;
+        return string(o.get(key), path);
     }
 
     JsonNumber optNumber(JsonObject o, String key, String path) throws TranslationException {
-        JsonValue v = o.get(key);
-        if (absent(v)) {
-            return null;
-        }
-        if (v instanceof JsonNumber n) {
-            return n;
-        }
-        throw wrong(path, "a number");
+        return opt(JsonNumber.class, o, key, path, "a number");
     }
 
     /** A whole number, or 0 when absent: token counts. */
@@ -101,13 +87,22 @@ final class Expect {
     }
 
     Boolean optBool(JsonObject o, String key, String path) throws TranslationException {
+        JsonBool b = opt(JsonBool.class, o, key, path, "a boolean");
+        return b == null ? null : b.value();
+    }
+
+    private <T extends JsonValue> T as(Class<T> type, JsonValue v, String path, String what)
+            throws TranslationException {
+        if (type.isInstance(v)) {
+            return type.cast(v);
+        }
+        throw wrong(path, what);
+    }
+
+    /** The member as {@code type}, or {@code null} when absent. */
+    private <T extends JsonValue> T opt(Class<T> type, JsonObject o, String key, String path, String what)
+            throws TranslationException {
         JsonValue v = o.get(key);
-        if (absent(v)) {
-            return null;
-        }
-        if (v instanceof JsonBool b) {
-            return b.value();
-        }
-        throw wrong(path, "a boolean");
+        return absent(v) ? null : as(type, v, path, what);
     }
 }

@@ -39,10 +39,7 @@ final class Images {
     /** An OpenAI {@code image_url} content part for an Anthropic image block. */
     static JsonObject toOpenAi(JsonObject block, String path) throws TranslationException {
         Expect x = Expect.CLIENT;
-        JsonObject source = x.optObject(block, "source", path + ".source");
-        if (source == null) {
-            throw x.wrong(path + ".source", "an object");
-        }
+        JsonObject source = x.object(block.get("source"), path + ".source");
         String type = x.requireString(source, "type", path + ".source.type");
         String url = switch (type) {
             case "base64" -> "data:" + x.requireString(source, "media_type", path + ".source.media_type")

@@ -44,10 +44,7 @@ final class OpenAiRequestToAnthropic {
         if (maxTokens == null) {
             maxTokens = X.optNumber(req, "max_tokens", "max_tokens");
         }
-        JsonArray messages = X.optArray(req, "messages", "messages");
-        if (messages == null) {
-            throw X.wrong("messages", "an array");
-        }
+        JsonArray messages = X.array(req.get("messages"), "messages");
         List<JsonValue> system = new ArrayList<>();
         List<Turn> turns = new ArrayList<>();
         for (int i = 0; i < messages.elements().size(); i++) {
@@ -87,7 +84,7 @@ final class OpenAiRequestToAnthropic {
             case "system", "developer" -> {
                 for (String text : texts(m.get("content"), path + ".content")) {
                     if (!text.isEmpty()) {
-                        system.add(text(text));
+                        system.add(Blocks.text(text));
                     }
                 }
             }
@@ -96,7 +93,7 @@ final class OpenAiRequestToAnthropic {
                 List<JsonValue> blocks = new ArrayList<>();
                 for (String text : texts(m.get("content"), path + ".content")) {
                     if (!text.isEmpty()) {
-                        blocks.add(text(text));
+                        blocks.add(Blocks.text(text));
                     }
                 }
                 if (!Expect.absent(m.get("audio"))) {
@@ -121,7 +118,7 @@ final class OpenAiRequestToAnthropic {
                 } else {
                     List<JsonValue> blocks = new ArrayList<>();
                     for (String t : texts(content, path + ".content")) {
-                        blocks.add(text(t));
+                        blocks.add(Blocks.text(t));
                     }
                     resultContent = new JsonArray(blocks);
                 }
@@ -142,10 +139,6 @@ final class OpenAiRequestToAnthropic {
         Turn t = new Turn(role);
         turns.add(t);
         return t;
-    }
-
-    private static JsonObject text(String text) {
-        return JsonObject.builder().put("type", "text").put("text", text).build();
     }
 
     /** The texts of a string or of an array of text (or refusal) parts. */
@@ -174,7 +167,7 @@ final class OpenAiRequestToAnthropic {
 
     private static List<JsonValue> userContent(JsonValue content, String path) throws TranslationException {
         if (content instanceof JsonString s) {
-            return List.of(text(s.value()));
+            return List.of(Blocks.text(s.value()));
         }
         JsonArray parts = X.array(content, path);
         List<JsonValue> blocks = new ArrayList<>();
@@ -183,7 +176,7 @@ final class OpenAiRequestToAnthropic {
             JsonObject part = X.object(parts.elements().get(j), p);
             String type = X.requireString(part, "type", p + ".type");
             switch (type) {
-                case "text" -> blocks.add(text(X.requireString(part, "text", p + ".text")));
+                case "text" -> blocks.add(Blocks.text(X.requireString(part, "text", p + ".text")));
                 case "image_url" -> {
                     JsonValue image = part.get("image_url");
                     String url = image instanceof JsonString s ? s.value()
@@ -291,10 +284,7 @@ final class OpenAiRequestToAnthropic {
         if (v instanceof JsonString s) {
             return JsonArray.of(s);
         }
-        JsonArray a = X.array(v, "stop");
-        for (int i = 0; i < a.elements().size(); i++) {
-            X.string(a.elements().get(i), "stop[" + i + "]");
-        }
+        JsonArray a = X.strings(X.array(v, "stop"), "stop");
         return a.elements().isEmpty() ? null : a;
     }
 }

@@ -41,7 +41,7 @@ final class OpenAiResponseToAnthropic {
             text = X.optString(message, "refusal", p + ".refusal");
         }
         if (text != null && !text.isEmpty()) {
-            content.add(JsonObject.builder().put("type", "text").put("text", text).build());
+            content.add(Blocks.text(text));
         }
         JsonArray calls = X.optArray(message, "tool_calls", p + ".tool_calls");
         for (int i = 0; calls != null && i < calls.elements().size(); i++) {

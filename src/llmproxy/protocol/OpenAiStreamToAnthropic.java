@@ -79,7 +79,7 @@ final class OpenAiStreamToAnthropic implements StreamTranslator {
             for (String key : new String[] {"content", "refusal"}) {
                 String text = X.optString(delta, key, p + ".delta." + key);
                 if (text != null && !text.isEmpty()) {
-                    openBlock(Block.TEXT, -1, JsonObject.builder().put("type", "text").put("text", "").build(), out);
+                    openBlock(Block.TEXT, -1, Blocks.text(""), out);
                     blockDelta(JsonObject.builder().put("type", "text_delta").put("text", text).build(), out);
                 }
             }

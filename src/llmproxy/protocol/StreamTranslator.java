@@ -13,9 +13,10 @@ public sealed interface StreamTranslator permits AnthropicStreamToOpenAi, OpenAi
     void onEvent(SseEvent event, Consumer<byte[]> out) throws TranslationException;
 
     /**
-     * The upstream stream ended. Writes whatever closes the client's stream and returns {@code true}
-     * when the answer was complete; when it was cut short, writes the client's in-band error instead and
-     * returns {@code false}.
+     * The upstream stream ended. Writes whatever closes the client's stream and returns {@code true}; when
+     * this call finds the answer cut short, writes the client's in-band error instead and returns
+     * {@code false}. A stream an earlier error event or {@link #onFailure} already ended writes nothing
+     * more and returns {@code true}.
      */
     boolean onEnd(Consumer<byte[]> out);
 

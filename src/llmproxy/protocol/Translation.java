@@ -133,10 +133,10 @@ public final class Translation {
         }
     }
 
-    /** A fresh translator for one streaming attempt. */
-    public StreamTranslator stream(TranslatedRequest request) {
+    /** A fresh translator for one streaming attempt; {@code clientWantsUsage} as {@link #clientWantsUsage} tells. */
+    public StreamTranslator stream(boolean clientWantsUsage) {
         return backend == Dialect.ANTHROPIC
-                ? new AnthropicStreamToOpenAi(request.clientWantsUsage(), clock.instant().getEpochSecond())
+                ? new AnthropicStreamToOpenAi(clientWantsUsage, clock.instant().getEpochSecond())
                 : new OpenAiStreamToAnthropic();
     }
 }

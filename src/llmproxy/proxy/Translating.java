@@ -139,8 +139,7 @@ final class Translating implements Protocol {
 
     private Relay.Result relayStream(ProxyRequest r, StreamGate.Opening opening, UpstreamBody body,
                                      ClientResponse client, long idleNanos) {
-        StreamTranslator st = translation.stream(new TranslatedRequest(new byte[0], true,
-                translation.clientWantsUsage(r.body())));
+        StreamTranslator st = translation.stream(translation.clientWantsUsage(r.body()));
         SseReader reader = new SseReader(MAX_EVENT_BYTES);
         ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
         try {

@@ -97,7 +97,7 @@ class TranslationGoldenTest {
     static String translateStream(Translation t, String in) throws Exception {
         byte[] upstream = Golden.read(in);
         boolean usage = new String(upstream, StandardCharsets.UTF_8).startsWith(": include_usage");
-        StreamTranslator st = t.stream(new TranslatedRequest(new byte[0], true, usage));
+        StreamTranslator st = t.stream(usage);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         SseReader reader = new SseReader(1 << 20);
         for (int i = 0; i < upstream.length; i += 7) {

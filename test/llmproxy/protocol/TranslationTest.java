@@ -117,7 +117,7 @@ class TranslationTest {
 
     @Test
     void eachUpstreamEventIsTranslatedAtOnceWithoutWaitingForTheNext() throws TranslationException {
-        StreamTranslator st = OPENAI_CLIENT.stream(new TranslatedRequest(new byte[0], true, false));
+        StreamTranslator st = OPENAI_CLIENT.stream(false);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         st.onEvent(new SseEvent("message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\"msg\",\"model\":\"c\","
                 + "\"usage\":{\"input_tokens\":3}}}"), out::writeBytes);
@@ -133,17 +133,17 @@ class TranslationTest {
 
     @Test
     void aMalformedUpstreamEventIsA502() {
-        StreamTranslator toOpenAi = OPENAI_CLIENT.stream(new TranslatedRequest(new byte[0], true, false));
+        StreamTranslator toOpenAi = OPENAI_CLIENT.stream(false);
         TranslationException e = assertThrows(TranslationException.class,
                 () -> toOpenAi.onEvent(new SseEvent("content_block_delta", "{\"type\":"), b -> { }));
         assertEquals(502, e.status());
-        StreamTranslator toAnthropic = ANTHROPIC_CLIENT.stream(new TranslatedRequest(new byte[0], true, false));
+        StreamTranslator toAnthropic = ANTHROPIC_CLIENT.stream(false);
         assertThrows(TranslationException.class, () -> toAnthropic.onEvent(new SseEvent(null, "[1]"), b -> { }));
     }
 
     @Test
     void argumentsForABlockThatIsNotAToolAreA502() throws TranslationException {
-        StreamTranslator st = OPENAI_CLIENT.stream(new TranslatedRequest(new byte[0], true, false));
+        StreamTranslator st = OPENAI_CLIENT.stream(false);
         st.onEvent(new SseEvent(null, "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\"}}"),
                 b -> { });
         TranslationException e = assertThrows(TranslationException.class, () -> st.onEvent(new SseEvent(null,
@@ -154,7 +154,7 @@ class TranslationTest {
 
     @Test
     void aToolCallResumedAfterAnotherBeganIsA502RatherThanAReorderedAnswer() throws TranslationException {
-        StreamTranslator st = ANTHROPIC_CLIENT.stream(new TranslatedRequest(new byte[0], true, false));
+        StreamTranslator st = ANTHROPIC_CLIENT.stream(false);
         String head = "{\"id\":\"c\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[";
         st.onEvent(new SseEvent(null, head + "{\"index\":0,\"id\":\"a\",\"function\":{\"name\":\"f\",\"arguments\":\"\"}}]}}]}"),
                 b -> { });
@@ -168,7 +168,7 @@ class TranslationTest {
     @Test
     void aFailureMidStreamIsWrittenOnceAndEndsTheStream() throws TranslationException {
         for (Translation t : new Translation[] {OPENAI_CLIENT, ANTHROPIC_CLIENT}) {
-            StreamTranslator st = t.stream(new TranslatedRequest(new byte[0], true, true));
+            StreamTranslator st = t.stream(true);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             st.onFailure("upstream stalled", out::writeBytes);
             st.onFailure("again", out::writeBytes);
@@ -183,11 +183,11 @@ class TranslationTest {
 
     @Test
     void aStreamCutShortReportsItselfIncomplete() throws TranslationException {
-        StreamTranslator st = OPENAI_CLIENT.stream(new TranslatedRequest(new byte[0], true, false));
+        StreamTranslator st = OPENAI_CLIENT.stream(false);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         st.onEvent(new SseEvent(null, "{\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"model\":\"c\"}}"), out::writeBytes);
         assertFalse(st.onEnd(out::writeBytes));
-        StreamTranslator st2 = ANTHROPIC_CLIENT.stream(new TranslatedRequest(new byte[0], true, false));
+        StreamTranslator st2 = ANTHROPIC_CLIENT.stream(false);
         st2.onEvent(new SseEvent(null, "[DONE]"), out::writeBytes);
         assertTrue(st2.onEnd(out::writeBytes));
     }
