@@ -138,7 +138,7 @@ public final class Gateway implements AutoCloseable {
     /**
      * Swaps in a new, already validated config: requests that started keep their snapshot; cooldowns of
      * pairs that still exist survive. A change of a setting bound at start (listen, the server's socket
-     * timeouts, the connect timeout) is logged as needing a restart, only when it differs from what is in effect.
+     * timeouts and connection cap, its TLS) is logged as needing a restart, only when it differs from what is in effect.
      */
     public void apply(Config next) {
         Snapshot old = current.get();
