@@ -79,7 +79,7 @@ public final class Main {
         HttpClients.allowBasicForTunnels();
         ProxyServer.configureJdkServer(config.server());
         Log log = new Log();
-        log.apply(config.logging(), Gateway.secrets(config));
+        log.apply(config.logging(), config.secrets());
         for (Problem w : config.warnings()) {
             log.warn("config: " + file + ": " + w);
         }

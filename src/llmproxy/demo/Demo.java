@@ -93,7 +93,7 @@ public final class Demo {
 
     /** The same start as a configured run: log settings and warnings first, then the gateway. */
     private static Gateway serve(Config config, Log log, Clock clock) throws IOException {
-        log.apply(config.logging(), Gateway.secrets(config));
+        log.apply(config.logging(), config.secrets());
         for (Problem w : config.warnings()) {
             log.warn("config: " + SOURCE + ": " + w);
         }

@@ -43,15 +43,6 @@ public final class Redactor {
         return value.length() <= 12 ? MASK : value.substring(0, 5) + MASK + value.substring(value.length() - 4);
     }
 
-    /**
-     * True for a header name that carries a credential ({@code Authorization}, {@code x-api-key},
-     * {@code Cookie}, {@code X-Auth-Token}; not {@code X-Key-Id}): the rule the logs use, for picking the
-     * secret values out of configured headers.
-     */
-    public static boolean isSecretHeader(String name) {
-        return SecretMasker.isCredentialName(name);
-    }
-
     public boolean isEmpty() {
         return secrets.isEmpty();
     }

@@ -105,11 +105,6 @@ final class SecretMasker {
         return Redactor.mask(value);
     }
 
-    /** The masked form of one value. */
-    static String maskValue(String value) {
-        return Redactor.mask(value);
-    }
-
     /** True when the last word of the name is a credential word ({@code x-api-key}, not {@code x-key-id}). */
     static boolean isCredentialName(String name) {
         if (name == null || name.isEmpty()) {

@@ -73,7 +73,6 @@ final class ConfigChanges {
         restart(names, "server.read_timeout_seconds", started, old, next, c -> c.server().readTimeoutSeconds());
         restart(names, "server.idle_timeout_seconds", started, old, next, c -> c.server().idleTimeoutSeconds());
         restart(names, "server.max_connections", started, old, next, c -> c.server().maxConnections());
-        restart(names, "timeouts.connect_seconds", started, old, next, c -> c.timeouts().connectSeconds());
         return names;
     }
 

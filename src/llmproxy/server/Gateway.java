@@ -6,7 +6,6 @@ import llmproxy.config.Config;
 import llmproxy.config.ConfigException;
 import llmproxy.metrics.ProxyMetrics;
 import llmproxy.routing.Candidate;
-import llmproxy.config.Secret;
 import llmproxy.config.ServerSettings;
 import llmproxy.logging.Log;
 import llmproxy.net.HttpClients;
@@ -136,20 +135,15 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    /** Every secret of a config, for the log's masker. */
-    public static List<Secret> secrets(Config config) {
-        return config.secrets();
-    }
-
     /**
      * Swaps in a new, already validated config: requests that started keep their snapshot; cooldowns of
      * pairs that still exist survive. A change of a setting bound at start (listen, the server's socket
-     * timeouts, the connect timeout) is logged as needing a restart, only when it differs from what is in effect.
+     * timeouts and connection cap, its TLS) is logged as needing a restart, only when it differs from what is in effect.
      */
     public void apply(Config next) {
         Snapshot old = current.get();
         Snapshot snap = Snapshot.of(next, clock.millis() / 1000);
-        log.apply(next.logging(), secrets(next));
+        log.apply(next.logging(), next.secrets());
         current.set(snap);
         cooldowns.retainOnly(snap.routes().pairs());
         ops.configured(snap);

@@ -133,11 +133,11 @@ class SecretMaskerTest {
     void credentialNames_areJudgedByTheirLastWord() {
         for (String name : List.of("key", "x-api-key", "api_key", "apiKey", "access_token", "accessToken",
                 "Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "sig", "X-Amz-Signature",
-                "client_secret", "password", "x-auth-token", "ocp-apim-subscription-key")) {
+                "client_secret", "password", "x-auth-token", "ocp-apim-subscription-key", "X-Goog-Api-Key")) {
             assertTrue(SecretMasker.isCredentialName(name), name);
         }
         for (String name : List.of("x-key-id", "max_tokens", "token-key-model", "st-bearer", "tokenize",
-                "monkey", "x-token-count", "x-auth-user", "model", "")) {
+                "monkey", "x-token-count", "x-auth-user", "model", "anthropic-version", "")) {
             assertFalse(SecretMasker.isCredentialName(name), name);
         }
     }

@@ -3,7 +3,6 @@ package llmproxy.net;
 import com.sun.net.httpserver.HttpsServer;
 import llmproxy.config.Config;
 import llmproxy.config.Secret;
-import llmproxy.server.Gateway;
 import llmproxy.testkit.Closer;
 import llmproxy.testkit.ConnectProxy;
 import llmproxy.testkit.MockUpstream;
@@ -96,7 +95,7 @@ class EgressProxyTest {
     void proxyPassword_isASecretForTheLogMasker() {
         Config c = ProxyFixture.config(yaml("upstream_proxy: \"http://alice:pr0xy-s3cret-pass@127.0.0.1:3128\"",
                 "    proxy: \"http://bob:other-s3cret-pass@127.0.0.1:3129\""), Map.of("A", "http://127.0.0.1:1"));
-        List<String> secrets = Gateway.secrets(c).stream().map(Secret::value).toList();
+        List<String> secrets = c.secrets().stream().map(Secret::value).toList();
         assertTrue(secrets.contains("pr0xy-s3cret-pass"), secrets.toString());
         assertTrue(secrets.contains("other-s3cret-pass"), secrets.toString());
         assertTrue(c.network().httpsProxy().toString().equals("http://alice:****@127.0.0.1:3128"));

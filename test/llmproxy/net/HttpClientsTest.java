@@ -4,8 +4,11 @@ import llmproxy.config.Config;
 import llmproxy.testkit.ProxyFixture;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
@@ -43,6 +46,19 @@ class HttpClientsTest {
             HttpClients next = clients.reconfigure(ProxyFixture.config(YAML.replace("corp:3128", "other:3128"), Map.of()));
             assertSame(clients.forBackend(c.backend("direct")), next.forBackend(c.backend("direct")));
             assertNotSame(clients.forBackend(c.backend("a")), next.forBackend(c.backend("a")));
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    @Test
+    void reconfigure_appliesANewGlobalConnectTimeout_withoutARestart() {
+        Config c = ProxyFixture.config(YAML, Map.of());
+        HttpClients clients = HttpClients.create(c);
+        try {
+            Config next = ProxyFixture.config(YAML + "timeouts: {connect_seconds: 3}\n", Map.of());
+            assertEquals(Optional.of(Duration.ofSeconds(3)),
+                    clients.reconfigure(next).forBackend(next.backend("a")).connectTimeout());
         } finally {
             clients.shutdownNow();
         }

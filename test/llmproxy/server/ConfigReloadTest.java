@@ -144,7 +144,7 @@ class ConfigReloadTest {
         ConfigLoader loader = new ConfigLoader(Map.of("A", a.url(), "B", b.url()));
         Config config = loader.load(configFile);
         log = new llmproxy.logging.CapturedLog().log();
-        log.apply(config.logging(), Gateway.secrets(config));
+        log.apply(config.logging(), config.secrets());
         gateway = Gateway.start(config, log, Clock.systemUTC());
         closeables.add(log);
         closeables.add(gateway);

@@ -122,6 +122,12 @@ class GatewayApplyTest {
     }
 
     @Test
+    void connectTimeout_appliesLive_soItsChangeWarnsAboutNothing() throws IOException {
+        String base = SERVER_CONFIG.formatted("127.0.0.1:0", 0, 64, 30);
+        assertEquals(List.of(), warningsOf(base, base + "timeouts:\n  connect_seconds: 3\n"));
+    }
+
+    @Test
     void listenSetBackToTheServedAddress_asksForNoRestart() throws IOException {
         assertEquals(List.of("[WARN] config: listen changed from \"127.0.0.1:0\" to \"127.0.0.1:1\"; a restart is"
                         + " needed, still serving on 127.0.0.1:PORT"),

@@ -53,7 +53,7 @@ public final class ProxyFixture implements AutoCloseable {
 
     public static ProxyFixture start(Config config, Clock clock) {
         CapturedLog captured = new CapturedLog();
-        captured.log().apply(config.logging(), Gateway.secrets(config));
+        captured.log().apply(config.logging(), config.secrets());
         try {
             return new ProxyFixture(Gateway.start(config, captured.log(), clock), captured);
         } catch (IOException e) {
